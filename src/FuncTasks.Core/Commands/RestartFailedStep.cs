@@ -1,0 +1,43 @@
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Core.Commands;
+
+public sealed record RestartFailedStep(Guid StepId, IReadOnlyDictionary<string, ParamValue> Params);
+
+/// <summary>
+/// The operation that sets FuncTasks apart: the failed step gets corrected parameters (those given replace
+/// the same-named ones), is set Started, and the task carries on from exactly there.
+/// </summary>
+public sealed class RestartFailedStepHandler(TaskMutation mutation, CreateTaskHandler validation)
+{
+    public async Task<TaskStep> HandleAsync(RestartFailedStep command, CancellationToken cancellationToken)
+    {
+        var (taskId, index) = Locate(command.StepId);
+        var snapshot = await mutation.ApplyAsync(taskId, (s, now) => Restart(s, index, command.Params, now, validation), cancellationToken);
+        await mutation.ScheduleAsync(snapshot, cancellationToken);
+        return snapshot.Steps[index];
+    }
+
+    public static (Guid TaskId, int Index) Locate(Guid stepId) =>
+        TaskIds.TryParseStepId(stepId, out var taskId, out var index)
+            ? (taskId, index)
+            : throw new TaskNotFoundException("Process step", stepId.ToString());
+
+    public static TaskUpdate Restart(
+        TaskSnapshot snapshot, int index, IReadOnlyDictionary<string, ParamValue> changes, DateTimeOffset now, CreateTaskHandler validation)
+    {
+        var step = snapshot.Steps.FirstOrDefault(s => s.Index == index)
+            ?? throw new TaskNotFoundException("Process step", TaskIds.StepId(snapshot.Task.Id, index).ToString());
+        if (step.Status != StepState.Failed)
+        {
+            throw new TaskConflictException(ConflictKind.RestartNotAllowed,
+                $"Step '{step.Name}' is {step.Status.ToString().ToUpperInvariant()}; only a FAILED step can be restarted.",
+                step.Status.ToString());
+        }
+
+        var merged = StepParams.Merge(step.Params, changes);
+        validation.ValidateStep(step.Action, merged, "params");
+        var restarted = step with { Status = StepState.Started, Params = merged, Error = null, ActiveAttempt = null, CompletedAt = null };
+        return new TaskUpdate(RetryTaskHandler.Resumed(snapshot.Task, now), [restarted]);
+    }
+}

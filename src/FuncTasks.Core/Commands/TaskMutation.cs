@@ -1,0 +1,76 @@
+using FuncTasks.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Core.Commands;
+
+/// <summary>
+/// Read → check the rule → write with the ETags; on a lost race re-read and re-check (bounded).
+/// When the rule no longer holds the decision throws the dialect-neutral conflict.
+/// </summary>
+public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, TimeProvider time, IOptions<EngineOptions> options, ILogger<TaskMutation> logger)
+{
+    public TimeProvider Time => time;
+
+    public async Task<TaskSnapshot> ApplyAsync(Guid taskId, Func<TaskSnapshot, DateTimeOffset, TaskUpdate> decide, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var snapshot = await store.GetAsync(taskId, includeAttempts: false, cancellationToken)
+                ?? throw new TaskNotFoundException("Task", taskId.ToString());
+            var update = decide(snapshot, time.GetUtcNow());
+            try
+            {
+                return await store.SaveAsync(snapshot, update, cancellationToken);
+            }
+            catch (ConcurrencyConflictException) when (conflicts < options.Value.MaxConflictRetries)
+            {
+                LogLostRace(taskId, conflicts + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands the task to the runner. If that fails the task is marked failed (so it can be retried)
+    /// instead of staying in progress with nothing to run it, and the error propagates.
+    /// </summary>
+    public async Task ScheduleAsync(TaskSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.ScheduleAsync(snapshot.Task.Id, snapshot.Task.Generation, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogScheduleFailed(ex, snapshot.Task.Id);
+            var now = time.GetUtcNow();
+            try
+            {
+                await store.SaveAsync(snapshot, new TaskUpdate(snapshot.Task with
+                {
+                    Status = TaskState.Failed,
+                    CompletedAt = now,
+                    UpdatedAt = now,
+                    Error = new FailureDetails("FuncTasks.ScheduleFailed", $"The task could not be scheduled: {ex.Message}. Retry it."),
+                }), CancellationToken.None);
+            }
+            catch (Exception revert) when (revert is ConcurrencyConflictException)
+            {
+                LogScheduleRevertLost(snapshot.Task.Id);
+            }
+
+            throw;
+        }
+    }
+
+    public Task CancelRunAsync(Guid taskId, CancellationToken cancellationToken) => runner.CancelAsync(taskId, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId}: lost an ETag race ({Conflicts}); re-reading")]
+    private partial void LogLostRace(Guid taskId, int conflicts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} could not be scheduled; marking it failed")]
+    private partial void LogScheduleFailed(Exception exception, Guid taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} changed while being marked failed after a scheduling error")]
+    private partial void LogScheduleRevertLost(Guid taskId);
+}

@@ -1,0 +1,32 @@
+using FuncTasks.Core.Actions;
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Engine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FuncTasks.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>The engine, the commands and the built-in actions (http, delay, external).</summary>
+    public static IServiceCollection AddFuncTasksCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<EngineOptions>();
+        services.AddOptions<HttpActionOptions>();
+        services.AddHttpClient(HttpStepAction.ClientName);
+        services.TryAddSingleton<RunningSteps>();
+        services.TryAddSingleton<StepActionRegistry>();
+        services.TryAddSingleton<StepExecutor>();
+        services.TryAddSingleton<TaskMutation>();
+        services.TryAddSingleton<CreateTaskHandler>();
+        services.TryAddSingleton<RetryTaskHandler>();
+        services.TryAddSingleton<CancelTaskHandler>();
+        services.TryAddSingleton<RestartFailedStepHandler>();
+        services.TryAddSingleton<CompleteExternalStepHandler>();
+        services.AddSingleton<IStepAction, HttpStepAction>();
+        services.AddSingleton<IStepAction, DelayStepAction>();
+        services.AddSingleton<IStepAction, ExternalStepAction>();
+        return services;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Runtime.ExceptionServices;
+using FuncTasks.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Core.Engine;
+
+public enum StepRunKind
+{
+    /// <summary>The task is not in progress (finished, cancelled, stale generation) or does not exist.</summary>
+    NothingToDo,
+
+    /// <summary>A step completed and more steps follow.</summary>
+    StepCompleted,
+    TaskSucceeded,
+    StepFailed,
+
+    /// <summary>An external step waits for someone to complete it.</summary>
+    Waiting,
+    Cancelled,
+
+    /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
+    Interrupted,
+}
+
+public sealed record StepRunOutcome(StepRunKind Kind, TaskSnapshot? Snapshot = null)
+{
+    public static StepRunOutcome Nothing(TaskSnapshot? snapshot = null) => new(StepRunKind.NothingToDo, snapshot);
+}
+
+/// <summary>
+/// Runs one attempt of the next step of a task: claims it with the ETag, runs its action with a
+/// cancellation token and a timeout, then writes the outcome, the task's progress and status in one
+/// entity-group transaction. A duplicate delivery or a lost race changes nothing.
+/// </summary>
+public sealed partial class StepExecutor(
+    ITaskStore store,
+    StepActionRegistry actions,
+    RunningSteps running,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<StepExecutor> logger)
+{
+    private readonly EngineOptions _options = options.Value;
+
+    /// <param name="generation">The run generation the caller was scheduled for; null accepts any.</param>
+    /// <param name="known">A snapshot the caller already holds (saves a read between consecutive steps).</param>
+    /// <param name="stopping">Signalled when the host stops; the step is then left for another delivery.</param>
+    public async Task<StepRunOutcome> RunNextStepAsync(Guid taskId, int? generation, TaskSnapshot? known, CancellationToken stopping)
+    {
+        var snapshot = known;
+        for (var conflicts = 0; ; conflicts++)
+        {
+            snapshot ??= await store.GetAsync(taskId, includeAttempts: false, stopping);
+            if (snapshot is null)
+            {
+                return StepRunOutcome.Nothing();
+            }
+
+            var task = snapshot.Task;
+            if (task.Status != TaskState.InProgress || (generation is { } g && task.Generation != g))
+            {
+                return StepRunOutcome.Nothing(snapshot);
+            }
+
+            var step = snapshot.NextRunnableStep;
+            var now = time.GetUtcNow();
+            try
+            {
+                if (step is null)
+                {
+                    snapshot = await store.SaveAsync(snapshot, new TaskUpdate(Succeeded(task, now)), stopping);
+                    LogTaskSucceeded(taskId);
+                    return new StepRunOutcome(StepRunKind.TaskSucceeded, snapshot);
+                }
+
+                if (step.Status is StepState.Failed or StepState.Cancelled)
+                {
+                    return StepRunOutcome.Nothing(snapshot);
+                }
+
+                if (step.Status == StepState.Started && step.ActiveAttempt is not null &&
+                    string.Equals(step.Action, Actions.ExternalStepAction.ActionName, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new StepRunOutcome(StepRunKind.Waiting, snapshot);
+                }
+
+                snapshot = await ClaimAsync(snapshot, step, now, stopping);
+            }
+            catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
+            {
+                snapshot = null;
+                continue;
+            }
+
+            return await RunClaimedAsync(snapshot, step.Index, stopping);
+        }
+    }
+
+    private async Task<TaskSnapshot> ClaimAsync(TaskSnapshot snapshot, TaskStep step, DateTimeOffset now, CancellationToken stopping)
+    {
+        List<StepAttempt> interrupted = [];
+        if (step is { Status: StepState.Started, ActiveAttempt: { } lost })
+        {
+            // A runner stopped while this attempt ran (crash, redeploy): record it and run the step again.
+            LogResumingInterrupted(step.TaskId, step.Name, lost);
+            interrupted.Add(new StepAttempt
+            {
+                TaskId = step.TaskId,
+                StepIndex = step.Index,
+                Number = lost,
+                StartedAt = step.StartedAt ?? now,
+                FinishedAt = now,
+                Params = step.Params,
+                Outcome = StepState.Started,
+                Error = new FailureDetails("FuncTasks.Interrupted", "The runner stopped while this attempt ran; the step was run again."),
+            });
+        }
+
+        var number = step.AttemptCount + 1;
+        var claimed = step with
+        {
+            Status = StepState.Started,
+            AttemptCount = number,
+            ActiveAttempt = number,
+            StartedAt = now,
+            CompletedAt = null,
+            Error = null,
+        };
+        var task = snapshot.Task with { StartedAt = snapshot.Task.StartedAt ?? now, UpdatedAt = now };
+        return await store.SaveAsync(snapshot, new TaskUpdate(task, [claimed], interrupted), stopping);
+    }
+
+    private async Task<StepRunOutcome> RunClaimedAsync(TaskSnapshot snapshot, int index, CancellationToken stopping)
+    {
+        var step = snapshot.Steps[index];
+        var attempt = step.ActiveAttempt!.Value;
+        var signal = running.Register(step.TaskId);
+        StepResult? result = null;
+        Exception? error = null;
+        var cancelled = false;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.StepTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, timeout.Token, stopping);
+            try
+            {
+                var action = actions.Find(step.Action) ?? throw new UnknownActionException(step.Action);
+                LogStepStarted(step.TaskId, step.Name, step.Action, attempt);
+                result = await action.ExecuteAsync(new StepContext(step.TaskId, step.Id, step.Name, attempt, step.Params), linked.Token);
+            }
+            catch (OperationCanceledException) when (signal.IsCancellationRequested)
+            {
+                cancelled = true;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                LogInterrupted(step.TaskId, step.Name);
+                return new StepRunOutcome(StepRunKind.Interrupted, snapshot);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                error = Thrown(new StepTimeoutException(_options.StepTimeout));
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        }
+        finally
+        {
+            running.Unregister(step.TaskId, signal);
+        }
+
+        return await RecordOutcomeAsync(snapshot, index, attempt, result, error, cancelled);
+    }
+
+    private async Task<StepRunOutcome> RecordOutcomeAsync(
+        TaskSnapshot snapshot, int index, int attempt, StepResult? result, Exception? error, bool cancelled)
+    {
+        var taskId = snapshot.Task.Id;
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var now = time.GetUtcNow();
+            var task = snapshot.Task;
+            var step = snapshot.Steps[index];
+            var record = new StepAttempt
+            {
+                TaskId = taskId,
+                StepIndex = index,
+                Number = attempt,
+                StartedAt = step.StartedAt ?? now,
+                FinishedAt = now,
+                Params = step.Params,
+                Outcome = StepState.Completed,
+            };
+            try
+            {
+                if (cancelled || task.Status == TaskState.Cancelled)
+                {
+                    var update = step.Status == StepState.Cancelled || task.Status != TaskState.InProgress
+                        ? new TaskUpdate(NewAttempts: [record with { Outcome = StepState.Cancelled }])
+                        : new TaskUpdate(task with { Status = TaskState.Cancelled, CompletedAt = now, UpdatedAt = now },
+                            [step with { Status = StepState.Cancelled, CompletedAt = now, ActiveAttempt = null }],
+                            [record with { Outcome = StepState.Cancelled }]);
+                    snapshot = await store.SaveAsync(snapshot, update, CancellationToken.None);
+                    LogStepCancelled(taskId, step.Name);
+                    return new StepRunOutcome(StepRunKind.Cancelled, snapshot);
+                }
+
+                if (step.ActiveAttempt != attempt || task.Status != TaskState.InProgress)
+                {
+                    // Another runner took the step over (this one was presumed dead): its outcome counts.
+                    return StepRunOutcome.Nothing(snapshot);
+                }
+
+                if (error is not null)
+                {
+                    var failure = FailureDetails.FromException(error);
+                    var taskFailure = FailureDetails.FromException(Thrown(new StepFailedException(step.Name, step.Action, error)));
+                    snapshot = await store.SaveAsync(snapshot, new TaskUpdate(
+                        task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index },
+                        [step with { Status = StepState.Failed, CompletedAt = now, ActiveAttempt = null, Error = failure }],
+                        [record with { Outcome = StepState.Failed, Error = failure }]), CancellationToken.None);
+                    LogStepFailed(error, taskId, step.Name, step.Action, attempt);
+                    return new StepRunOutcome(StepRunKind.StepFailed, snapshot);
+                }
+
+                if (result!.IsWaiting)
+                {
+                    LogStepWaiting(taskId, step.Name);
+                    return new StepRunOutcome(StepRunKind.Waiting, snapshot);
+                }
+
+                var completed = step with
+                {
+                    Status = StepState.Completed,
+                    CompletedAt = now,
+                    ActiveAttempt = null,
+                    Error = null,
+                    Output = result.Output is null ? null : FailureDetails.Cap(result.Output, 4096),
+                };
+                var isLast = snapshot.Steps.All(s => s.Index == index || s.Status.IsDone());
+                var progressed = Progressed(task, now);
+                snapshot = await store.SaveAsync(snapshot, new TaskUpdate(
+                    isLast ? Succeeded(progressed, now) : progressed, [completed], [record]), CancellationToken.None);
+                LogStepCompleted(taskId, step.Name, attempt);
+                if (isLast)
+                {
+                    LogTaskSucceeded(taskId);
+                }
+
+                return new StepRunOutcome(isLast ? StepRunKind.TaskSucceeded : StepRunKind.StepCompleted, snapshot);
+            }
+            catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
+            {
+                snapshot = await store.GetAsync(taskId, includeAttempts: false, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Task {taskId} disappeared while its step ran.");
+            }
+        }
+    }
+
+    /// <summary>The task after one more step completed: counters and progress.</summary>
+    public static TaskRecord Progressed(TaskRecord task, DateTimeOffset now)
+    {
+        var completedSteps = Math.Min(task.CompletedSteps + 1, task.StepCount);
+        return task with
+        {
+            CompletedSteps = completedSteps,
+            Progress = task.StepCount == 0 ? 100 : completedSteps * 100 / task.StepCount,
+            UpdatedAt = now,
+        };
+    }
+
+    public static TaskRecord Succeeded(TaskRecord task, DateTimeOffset now) => task with
+    {
+        Status = TaskState.Succeeded,
+        CompletedAt = now,
+        UpdatedAt = now,
+        Progress = 100,
+        Error = null,
+        FailedStepIndex = null,
+    };
+
+    private static Exception Thrown(Exception exception) => ExceptionDispatchInfo.SetCurrentStackTrace(exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} ({Action}) attempt {Attempt} started")]
+    private partial void LogStepStarted(Guid taskId, string stepName, string action, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} attempt {Attempt} completed")]
+    private partial void LogStepCompleted(Guid taskId, string stepName, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} ({Action}) attempt {Attempt} failed")]
+    private partial void LogStepFailed(Exception exception, Guid taskId, string stepName, string action, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} waits for an external completion")]
+    private partial void LogStepWaiting(Guid taskId, string stepName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} cancelled")]
+    private partial void LogStepCancelled(Guid taskId, string stepName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} succeeded")]
+    private partial void LogTaskSucceeded(Guid taskId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} interrupted by host shutdown; it resumes on the next delivery")]
+    private partial void LogInterrupted(Guid taskId, string stepName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} attempt {Attempt} was interrupted; running it again")]
+    private partial void LogResumingInterrupted(Guid taskId, string stepName, int attempt);
+}

@@ -1,0 +1,35 @@
+namespace FuncTasks.Core.Model;
+
+/// <summary>The task row. <see cref="Generation"/> grows on every (re)start so stale run messages are ignored.</summary>
+public sealed record TaskRecord
+{
+    public required Guid Id { get; init; }
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public string? Description { get; init; }
+    public required TaskState Status { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public required int StepCount { get; init; }
+    public int CompletedSteps { get; init; }
+
+    /// <summary>0–100: completed steps over all steps, or what an action reports.</summary>
+    public int Progress { get; init; }
+
+    public int Generation { get; init; }
+
+    /// <summary>Which dialect created it ("tasks", "process", "jobs"); informational.</summary>
+    public string Origin { get; init; } = "tasks";
+
+    /// <summary>Dialect-specific data kept with the task (e.g. a Flatfile job's config), as JSON.</summary>
+    public string? Extensions { get; init; }
+
+    public FailureDetails? Error { get; init; }
+
+    /// <summary>Index of the step that failed, when <see cref="Status"/> is Failed because of a step.</summary>
+    public int? FailedStepIndex { get; init; }
+
+    public string? ETag { get; init; }
+}

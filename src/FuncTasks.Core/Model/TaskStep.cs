@@ -1,0 +1,64 @@
+namespace FuncTasks.Core.Model;
+
+/// <summary>
+/// A step row. <see cref="ActiveAttempt"/> is the attempt currently claimed by a runner
+/// (null when the step waits to be run, e.g. just restarted with new parameters).
+/// </summary>
+public sealed record TaskStep
+{
+    public required Guid TaskId { get; init; }
+    public required int Index { get; init; }
+    public Guid Id => TaskIds.StepId(TaskId, Index);
+    public required string Name { get; init; }
+    public required string Action { get; init; }
+    public string? Description { get; init; }
+    public required IReadOnlyDictionary<string, ParamValue> Params { get; init; }
+    public required StepState Status { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public int AttemptCount { get; init; }
+    public int? ActiveAttempt { get; init; }
+    public FailureDetails? Error { get; init; }
+
+    /// <summary>What the action returned (capped), e.g. an HTTP response excerpt or an agent's outcome.</summary>
+    public string? Output { get; init; }
+
+    public string? ETag { get; init; }
+}
+
+/// <summary>One finished attempt of a step: when, with which parameters, and how it ended.</summary>
+public sealed record StepAttempt
+{
+    public required Guid TaskId { get; init; }
+    public required int StepIndex { get; init; }
+    public required int Number { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset FinishedAt { get; init; }
+    public required IReadOnlyDictionary<string, ParamValue> Params { get; init; }
+
+    /// <summary>Completed, Failed or Cancelled; Started for an attempt interrupted by a crash.</summary>
+    public required StepState Outcome { get; init; }
+
+    public FailureDetails? Error { get; init; }
+}
+
+/// <summary>A task with its steps (and, when asked for, their finished attempts) as read in one partition query.</summary>
+public sealed record TaskSnapshot(TaskRecord Task, IReadOnlyList<TaskStep> Steps, IReadOnlyList<StepAttempt> Attempts)
+{
+    public TaskStep? NextRunnableStep => Steps.FirstOrDefault(s => !s.Status.IsDone());
+
+    public TaskStep? FailedStep => Steps.FirstOrDefault(s => s.Status == StepState.Failed);
+
+    public IEnumerable<StepAttempt> AttemptsOf(int stepIndex) => Attempts.Where(a => a.StepIndex == stepIndex).OrderBy(a => a.Number);
+
+    public TaskSnapshot With(TaskRecord? task = null, IEnumerable<TaskStep>? steps = null)
+    {
+        var changed = steps?.ToDictionary(s => s.Index) ?? [];
+        return this with
+        {
+            Task = task ?? Task,
+            Steps = changed.Count == 0 ? Steps : Steps.Select(s => changed.GetValueOrDefault(s.Index, s)).ToList(),
+        };
+    }
+}

@@ -1,0 +1,86 @@
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Core;
+
+/// <summary>Durable storage of tasks: one partition per task, every update guarded by ETags.</summary>
+public interface ITaskStore
+{
+    /// <summary>Inserts the task and its steps atomically.</summary>
+    Task<TaskSnapshot> CreateAsync(TaskRecord task, IReadOnlyList<TaskStep> steps, CancellationToken cancellationToken);
+
+    /// <summary>Point read of the task and its steps (one partition query); null when it does not exist.</summary>
+    Task<TaskSnapshot?> GetAsync(Guid taskId, bool includeAttempts, CancellationToken cancellationToken);
+
+    /// <summary>Reads only the task row.</summary>
+    Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the changed rows of one task in one entity-group transaction, each guarded by its ETag
+    /// (attempts are inserted). Throws <see cref="ConcurrencyConflictException"/> when any ETag is stale.
+    /// Returns the snapshot with the new ETags.
+    /// </summary>
+    Task<TaskSnapshot> SaveAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>One page of task rows, newest first, without loading the others into memory.</summary>
+    Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken);
+}
+
+public sealed record TaskUpdate(TaskRecord? Task = null, IReadOnlyList<TaskStep>? Steps = null, IReadOnlyList<StepAttempt>? NewAttempts = null)
+{
+    public static TaskUpdate Of(TaskRecord task, params TaskStep[] steps) => new(task, steps);
+}
+
+public sealed record TaskQuery(
+    int Skip,
+    int Take,
+    IReadOnlyCollection<TaskState>? Statuses = null,
+    string? Type = null,
+    string? NameContains = null,
+    string? Origin = null,
+    bool OldestFirst = false,
+    bool CountTotal = true);
+
+public sealed record TaskPage(IReadOnlyList<TaskRecord> Items, int TotalCount);
+
+/// <summary>Schedules and resumes task runs (queue runner locally, Durable orchestrations on Azure).</summary>
+public interface ITaskRunner
+{
+    /// <summary>Starts or resumes the task's run for the given generation.</summary>
+    Task ScheduleAsync(Guid taskId, int generation, CancellationToken cancellationToken);
+
+    /// <summary>Signals a running step of a task that has just been marked cancelled.</summary>
+    Task CancelAsync(Guid taskId, CancellationToken cancellationToken);
+}
+
+/// <summary>What a step does. Implementations should be idempotent: delivery is at-least-once.</summary>
+public interface IStepAction
+{
+    string Name { get; }
+
+    /// <summary>Problems with the parameters, checked when a task is created or a step restarted.</summary>
+    IEnumerable<string> Validate(IReadOnlyDictionary<string, ParamValue> parameters);
+
+    /// <summary>Runs one attempt. Throw to fail the step; the exception becomes the step's error.</summary>
+    Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken);
+}
+
+public sealed record StepContext(
+    Guid TaskId,
+    Guid StepId,
+    string StepName,
+    int Attempt,
+    IReadOnlyDictionary<string, ParamValue> Params);
+
+public sealed record StepResult
+{
+    private StepResult(bool waiting, string? output) => (IsWaiting, Output) = (waiting, output);
+
+    /// <summary>The step waits for someone outside (an agent, an operator) to complete it.</summary>
+    public bool IsWaiting { get; }
+
+    public string? Output { get; }
+
+    public static StepResult Completed(string? output = null) => new(false, output);
+
+    public static StepResult Waiting() => new(true, null);
+}
