@@ -1,0 +1,135 @@
+using System.Text.Json;
+using FuncTasks.Core;
+using FuncTasks.Core.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace FuncTasks.Api.Common;
+
+/// <summary>Reads request bodies with a size limit and parses typed parameters with messages that name the problem.</summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 256 * 1024;
+
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken, bool allowEmpty = false)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return allowEmpty
+                ? JsonDocument.Parse("{}").RootElement.Clone()
+                : throw new InvalidRequestException("body", "The request body is empty; a JSON object is expected.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Clone()
+                : throw new InvalidRequestException("body", $"The request body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidRequestException("body", $"The request body is not valid JSON: {ex.Message}");
+        }
+    }
+
+    public static string? String(this JsonElement body, string name, string? field = null)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new InvalidRequestException(field ?? name, $"'{field ?? name}' must be a string.");
+    }
+
+    public static JsonElement? Property(this JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>Parses <c>{name: {strValue | longValue | doubleValue, type}}</c>; null when absent.</summary>
+    public static Dictionary<string, ParamValue>? Params(JsonElement? element, string field)
+    {
+        if (element is not { } e)
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestException(field, $"'{field}' must be an object of named parameters.");
+        }
+
+        var result = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
+        foreach (var property in e.EnumerateObject())
+        {
+            var value = ParseParam(property.Value, $"{field}.{property.Name}", property.Name);
+            if (value.Problem(property.Name) is { } problem)
+            {
+                throw new InvalidRequestException($"{field}.{property.Name}", problem);
+            }
+
+            result[property.Name] = value;
+        }
+
+        return result;
+    }
+
+    private static ParamValue ParseParam(JsonElement value, string field, string name)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestException(field, $"Parameter '{name}' must be an object {{strValue | longValue | doubleValue, type}}.");
+        }
+
+        var typeText = value.String("type", field + ".type");
+        if (typeText is null || !Enum.TryParse<ParamType>(typeText, ignoreCase: true, out var type) || !Enum.IsDefined(type) || int.TryParse(typeText, out _))
+        {
+            throw new InvalidRequestException(field + ".type", $"Parameter '{name}' needs a 'type' of STRING, LONG or DOUBLE.");
+        }
+
+        string? str = null;
+        long? longValue = null;
+        double? doubleValue = null;
+        if (value.Property("strValue") is { } s)
+        {
+            str = s.ValueKind == JsonValueKind.String ? s.GetString() : throw Mismatch(field, name, "strValue", "a string");
+        }
+
+        if (value.Property("longValue") is { } l)
+        {
+            longValue = l.ValueKind == JsonValueKind.Number && l.TryGetInt64(out var lv) ? lv : throw Mismatch(field, name, "longValue", "a whole number");
+        }
+
+        if (value.Property("doubleValue") is { } d)
+        {
+            doubleValue = d.ValueKind == JsonValueKind.Number && d.TryGetDouble(out var dv) ? dv : throw Mismatch(field, name, "doubleValue", "a number");
+        }
+
+        return new ParamValue(type, str, longValue, doubleValue);
+    }
+
+    private static InvalidRequestException Mismatch(string field, string name, string property, string expected) =>
+        new($"{field}.{property}", $"Parameter '{name}': {property} must be {expected}.");
+
+    private static InvalidRequestException TooLarge() =>
+        new("body", $"The request body is larger than {MaxBytes / 1024} KB.");
+}

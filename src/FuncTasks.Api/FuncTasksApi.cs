@@ -1,0 +1,30 @@
+using FuncTasks.Api.Common;
+using FuncTasks.Api.Tasks;
+using FuncTasks.Core;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FuncTasks.Api;
+
+public static class FuncTasksApi
+{
+    /// <summary>The engine (Core) with its options bound from configuration, the keys and the dialects' services.</summary>
+    public static IServiceCollection AddFuncTasks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddFuncTasksCore();
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.TryAddSingleton<ApiKeyAuthenticator>();
+        return services;
+    }
+
+    /// <summary>Every dialect's endpoints. Each host (LocalHost, Functions) exposes exactly these.</summary>
+    public static IEndpointRouteBuilder MapFuncTasks(this IEndpointRouteBuilder app)
+    {
+        app.MapTasksApi();
+        return app;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using FuncTasks.Api.Common;
+using FuncTasks.Core;
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncTasks.Api.Tasks;
+
+/// <summary>The Tasks API in the VMware Cloud Foundation dialect (<c>/v1/tasks</c>).</summary>
+public static class TasksApi
+{
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 20;
+
+    public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tasks").WithTags("Tasks (VMware Cloud Foundation)");
+        group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
+            .WithName("CreateTask").WithSummary("Create a task of ordered steps; it starts at once")
+            .Accepts<VcfCreateTaskRequest>("application/json")
+            .Produces<VcfTask>(StatusCodes.Status202Accepted).Produces<VcfError>(400).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(500);
+        group.MapGet("", (Func<HttpContext, Task<IResult>>)ListAsync)
+            .WithName("GetTasks").WithSummary("List tasks, newest first, with filters and paging")
+            .Produces<VcfPageOfTask>().Produces<VcfError>(400).Produces<VcfError>(401).Produces<VcfError>(500);
+        group.MapGet("/{id}", (HttpContext http, string id) => GetAsync(http, id))
+            .WithName("GetTask").WithSummary("Get a task with its subtasks (steps)")
+            .Produces<VcfTask>().Produces<VcfError>(401).Produces<VcfError>(404).Produces<VcfError>(500);
+        group.MapPatch("/{id}", (HttpContext http, string id) => RetryAsync(http, id))
+            .WithName("RetryTask").WithSummary("Retry a failed task: it resumes at its failed step")
+            .Produces(200).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(404).Produces<VcfError>(409).Produces<VcfError>(500);
+        group.MapDelete("/{id}", (HttpContext http, string id) => CancelAsync(http, id))
+            .WithName("CancelTask").WithSummary("Cancel an in-progress task")
+            .Produces(200).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(404).Produces<VcfError>(409).Produces<VcfError>(500);
+        return group;
+    }
+
+    public static Task<IResult> CreateAsync(HttpContext http) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
+            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), ParseSteps(body));
+            var snapshot = await http.RequestServices.GetRequiredService<CreateTaskHandler>().HandleAsync(command, http.RequestAborted);
+            var location = $"/v1/tasks/{snapshot.Task.Id}";
+            return Results.Json(VcfDialect.ToTask(snapshot.Task, snapshot.Steps), Wire.CamelCase, statusCode: StatusCodes.Status202Accepted)
+                .WithLocation(location);
+        });
+
+    public static Task<IResult> GetAsync(HttpContext http, string id) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
+        {
+            var snapshot = await Read(http, id);
+            return VcfDialect.Json(200, VcfDialect.ToTask(snapshot.Task, snapshot.Steps));
+        });
+
+    public static Task<IResult> ListAsync(HttpContext http) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
+        {
+            var q = http.Request.Query;
+            var pageSize = Int(q["pageSize"], "pageSize") ?? Int(q["limit"], "limit") ?? DefaultPageSize;
+            if (pageSize is < 1 or > MaxPageSize)
+            {
+                throw new InvalidRequestException("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+            }
+
+            var pageNumber = Int(q["pageNumber"], "pageNumber") ?? 1;
+            if (pageNumber < 1)
+            {
+                throw new InvalidRequestException("pageNumber", "pageNumber starts at 1.");
+            }
+
+            List<TaskState>? statuses = null;
+            if (!string.IsNullOrWhiteSpace(q["taskStatus"]))
+            {
+                statuses = [];
+                foreach (var text in q["taskStatus"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    statuses.Add(VcfDialect.ParseStatus(text)
+                        ?? throw new InvalidRequestException("taskStatus", $"Unknown taskStatus '{text}'. Use PENDING, IN_PROGRESS, SUCCESSFUL, FAILED or CANCELLED."));
+                }
+            }
+
+            var oldestFirst = q["orderDirection"].ToString().Equals("ASC", StringComparison.OrdinalIgnoreCase);
+            var page = await http.RequestServices.GetRequiredService<ITaskStore>().ListAsync(
+                new TaskQuery((pageNumber - 1) * pageSize, pageSize, statuses, q["taskType"].ToString(), q["taskName"].ToString(), OldestFirst: oldestFirst),
+                http.RequestAborted);
+            var totalPages = (page.TotalCount + pageSize - 1) / pageSize;
+            return VcfDialect.Json(200, new VcfPageOfTask(
+                page.Items.Select(t => VcfDialect.ToTask(t, null)).ToList(),
+                new VcfPageMetadata(pageNumber, pageSize, page.TotalCount, totalPages)));
+        });
+
+    public static Task<IResult> RetryAsync(HttpContext http, string id) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            await http.RequestServices.GetRequiredService<RetryTaskHandler>().HandleAsync(ParseId(id), http.RequestAborted);
+            return Results.Ok();
+        });
+
+    public static Task<IResult> CancelAsync(HttpContext http, string id) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            await http.RequestServices.GetRequiredService<CancelTaskHandler>().HandleAsync(ParseId(id), http.RequestAborted);
+            return Results.Ok();
+        });
+
+    private static async Task<TaskSnapshot> Read(HttpContext http, string id) =>
+        await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(ParseId(id), includeAttempts: false, http.RequestAborted)
+        ?? throw new TaskNotFoundException("Task", id);
+
+    /// <summary>An id that is not a GUID names no task: 404, never 500.</summary>
+    public static Guid ParseId(string id) =>
+        TaskIds.TryParse(id, out var guid) ? guid : throw new TaskNotFoundException("Task", id);
+
+    private static int? Int(Microsoft.Extensions.Primitives.StringValues value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+        : throw new InvalidRequestException(name, $"{name} must be a whole number.");
+
+    private static List<NewStep>? ParseSteps(JsonElement body)
+    {
+        if (body.Property("steps") is not { } steps)
+        {
+            return null;
+        }
+
+        if (steps.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("steps", "'steps' must be an array of {name, action, params}.");
+        }
+
+        var result = new List<NewStep>();
+        var i = 0;
+        foreach (var step in steps.EnumerateArray())
+        {
+            var field = $"steps[{i++}]";
+            if (step.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
+            }
+
+            result.Add(new NewStep(
+                step.String("name", field + ".name"),
+                step.String("action", field + ".action"),
+                step.String("description", field + ".description"),
+                JsonBody.Params(step.Property("params"), field + ".params")));
+        }
+
+        return result;
+    }
+
+    private static IResult WithLocation(this IResult result, string location) => new LocatedResult(result, location);
+
+    private sealed class LocatedResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using FuncTasks.Api.Common;
+using FuncTasks.Core;
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace FuncTasks.Api.Tasks;
+
+/// <summary>The VCF dialect: its status words, its Error body, and the mapping of a task to a VCF Task.</summary>
+public sealed class VcfDialect : Dialect
+{
+    public static VcfDialect Instance { get; } = new();
+
+    public override string Name => "Tasks";
+
+    public static string Status(TaskState state) => state switch
+    {
+        TaskState.Created => "PENDING",
+        TaskState.InProgress => "IN_PROGRESS",
+        TaskState.Succeeded => "SUCCESSFUL",
+        TaskState.Failed => "FAILED",
+        _ => "CANCELLED",
+    };
+
+    public static string Status(StepState state) => state switch
+    {
+        StepState.Pending => "PENDING",
+        StepState.Started => "IN_PROGRESS",
+        StepState.Completed => "SUCCESSFUL",
+        StepState.Failed => "FAILED",
+        StepState.Skipped => "SKIPPED",
+        _ => "CANCELLED",
+    };
+
+    public static TaskState? ParseStatus(string text) => text.Trim().ToUpperInvariant().Replace(' ', '_') switch
+    {
+        "PENDING" => TaskState.Created,
+        "IN_PROGRESS" => TaskState.InProgress,
+        "SUCCESSFUL" => TaskState.Succeeded,
+        "FAILED" => TaskState.Failed,
+        "CANCELLED" => TaskState.Cancelled,
+        _ => null,
+    };
+
+    public static VcfTask ToTask(TaskRecord task, IReadOnlyList<TaskStep>? steps) => new(
+        task.Id.ToString(),
+        task.Name,
+        task.Type,
+        Status(task.Status),
+        Wire.Time(task.CreatedAt)!,
+        Wire.Time(task.Status.IsFinished() ? task.CompletedAt : null),
+        steps?.Select(ToSubTask).ToList(),
+        task.Error is { } error ? [FromFailure(error, task.FailedStepIndex is { } i ? steps?.ElementAtOrDefault(i) : null)] : [],
+        task.Status switch
+        {
+            TaskState.Failed => "UNRESOLVED",
+            TaskState.Succeeded or TaskState.Cancelled => "RESOLVED",
+            _ => null,
+        },
+        task.Status == TaskState.InProgress,
+        task.Status == TaskState.Failed);
+
+    private static VcfSubTask ToSubTask(TaskStep step) => new(
+        step.Id.ToString(),
+        step.Name,
+        step.Action,
+        step.Description ?? $"{step.Action} step '{step.Name}'",
+        Status(step.Status),
+        Wire.Time(step.CreatedAt)!,
+        Wire.Time(step.Status is StepState.Completed or StepState.Failed or StepState.Cancelled or StepState.Skipped ? step.CompletedAt : null),
+        step.Error is { } error ? [FromFailure(error, step)] : []);
+
+    public static VcfError FromFailure(FailureDetails failure, TaskStep? step)
+    {
+        var context = new Dictionary<string, string>();
+        if (step is not null)
+        {
+            context["stepName"] = step.Name;
+            context["stepId"] = step.Id.ToString();
+            context["action"] = step.Action;
+        }
+
+        return new VcfError(
+            "TASK_STEP_FAILED",
+            failure.ErrorType,
+            failure.Message,
+            step is null ? [] : [step.Name],
+            context,
+            step is null ? null : "Fix the cause, then retry the task (PATCH /v1/tasks/{id}) or restart the step with corrected parameters (POST /api/v1/processes/restart-failed-step).",
+            failure.InnerFailure?.Chain().Select(c => new VcfErrorCause(c.ErrorType, c.Message)).ToList() ?? [],
+            []);
+    }
+
+    public static VcfError Error(string code, string type, string message, IReadOnlyList<string>? arguments = null,
+        IReadOnlyDictionary<string, string>? context = null, string? remediation = null, string? reference = null) =>
+        new(code, type, message, arguments ?? [], context ?? new Dictionary<string, string>(), remediation, [], [], reference);
+
+    public override IResult Unauthorized(HttpContext http) => Json(401,
+        Error("UNAUTHORIZED", "AUTHENTICATION", "A valid API key is required (Authorization: Bearer <key> or x-functions-key).",
+            remediation: "Send an API key configured in FuncTasks:Auth:Keys."));
+
+    public override IResult Forbidden(HttpContext http, Caller caller) => Json(403,
+        Error("FORBIDDEN", "AUTHORIZATION", $"The key '{caller.Name}' is a reader key; this operation needs an operator key."));
+
+    public override IResult Error(HttpContext http, FuncTasksException error) => error switch
+    {
+        TaskNotFoundException nf => Json(404, Error("TASK_NOT_FOUND", "NOT_FOUND", "Task not found", [nf.Id], new Dictionary<string, string> { ["id"] = nf.Id })),
+        TaskConflictException { Kind: ConflictKind.RetryNotAllowed } c => Json(409, Error("TASK_NOT_RETRYABLE", "CONFLICT",
+            RetryTaskHandler.NotFailedMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
+        TaskConflictException { Kind: ConflictKind.CancelNotAllowed } c => Json(409, Error("TASK_NOT_CANCELLABLE", "CONFLICT",
+            CancelTaskHandler.NotInProgressMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
+        TaskConflictException c => Json(409, Error("TASK_CONFLICT", "CONFLICT", c.Message)),
+        InvalidRequestException invalid => Json(400, Error("INVALID_REQUEST", "VALIDATION", invalid.Message, [invalid.Field],
+            new Dictionary<string, string> { ["field"] = invalid.Field })),
+        _ => Json(400, Error("INVALID_REQUEST", "VALIDATION", error.Message)),
+    };
+
+    public override IResult InternalError(HttpContext http, string reference) => Json(500,
+        Error("INTERNAL_SERVER_ERROR", "UNEXPECTED", "Unexpected error. Quote the reference token when reporting it.", reference: reference));
+
+    public static IResult Json(int status, object body) => Results.Json(body, Wire.CamelCase, statusCode: status);
+
+    private static string ActualStatus(TaskConflictException c) =>
+        c.ActualStatus is { } s && Enum.TryParse<TaskState>(s, out var state) ? Status(state) : c.ActualStatus ?? "UNKNOWN";
+}

@@ -1,0 +1,35 @@
+using System.Reflection;
+using FuncTasks.Core.Engine;
+using FuncTasks.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace FuncTasks.LocalHost;
+
+internal static partial class LocalHostEndpoints
+{
+    public static void MapHealth(this IEndpointRouteBuilder app) =>
+        app.MapGet("/healthz", (QueueTaskRunner runner, RunningSteps running) => Results.Ok(new
+        {
+            status = "Healthy",
+            version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            runsInFlight = runner.InFlight,
+            stepsRunning = running.Count,
+        })).WithName("Health").WithSummary("Liveness of the LocalHost and its queue runner").ExcludeFromDescription();
+}
+
+/// <summary>Anything that escapes the dialect handlers (it should not): a 500 with a logged reference, never the exception.</summary>
+internal static partial class LastResort
+{
+    public static async Task HandleAsync(HttpContext http)
+    {
+        var reference = Guid.NewGuid().ToString();
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FuncTasks.LocalHost");
+        LogUnhandled(logger, error, reference);
+        http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        await http.Response.WriteAsJsonAsync(new { message = "Unexpected error.", referenceToken = reference });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {Reference}")]
+    private static partial void LogUnhandled(ILogger logger, Exception? exception, string reference);
+}

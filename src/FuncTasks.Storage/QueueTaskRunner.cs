@@ -1,0 +1,257 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FuncTasks.Core;
+using FuncTasks.Core.Engine;
+using FuncTasks.Core.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Storage;
+
+/// <summary>
+/// The queue runner: "run task X" messages on an Azure Storage queue, competing workers (in this host and
+/// any other sharing the queue), the message kept invisible while a step runs. A crashed worker's message
+/// reappears and the task resumes at the interrupted step; a message that keeps failing fails the task.
+/// </summary>
+public sealed partial class QueueTaskRunner(
+    QueueServiceClient queues,
+    StepExecutor executor,
+    ITaskStore store,
+    RunningSteps running,
+    TimeProvider time,
+    IOptions<StorageOptions> storageOptions,
+    IOptions<RunnerOptions> runnerOptions,
+    ILogger<QueueTaskRunner> logger) : BackgroundService, ITaskRunner
+{
+    private readonly QueueClient _queue = queues.GetQueueClient(storageOptions.Value.QueueName);
+    private readonly RunnerOptions _options = runnerOptions.Value;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private int _inFlight;
+
+    /// <summary>Runs being worked on by this host right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task ScheduleAsync(Guid taskId, int generation, CancellationToken cancellationToken)
+    {
+        await _queue.SendMessageAsync(new RunMessage(taskId, generation).ToJson(), cancellationToken);
+        LogScheduled(taskId, generation);
+        if (_wake.CurrentCount < _options.Workers)
+        {
+            _wake.Release();
+        }
+    }
+
+    public Task CancelAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        if (running.Cancel(taskId))
+        {
+            LogCancelSignalled(taskId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        LogStarting(_options.Workers, _queue.Name);
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => WorkAsync(i, stoppingToken)));
+    }
+
+    private async Task WorkAsync(int worker, CancellationToken stopping)
+    {
+        var idle = TimeSpan.FromMilliseconds(25);
+        while (!stopping.IsCancellationRequested)
+        {
+            QueueMessage? message;
+            try
+            {
+                var received = await _queue.ReceiveMessagesAsync(1, _options.VisibilityTimeout, stopping);
+                message = received.Value.FirstOrDefault();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogReceiveFailed(ex, worker);
+                message = null;
+            }
+
+            if (message is null)
+            {
+                await WaitForWorkAsync(idle, stopping);
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxPollInterval.Ticks));
+                continue;
+            }
+
+            idle = TimeSpan.FromMilliseconds(25);
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await ProcessAsync(message, stopping);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private async Task WaitForWorkAsync(TimeSpan idle, CancellationToken stopping)
+    {
+        try
+        {
+            await _wake.WaitAsync(idle, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken stopping)
+    {
+        var run = RunMessage.TryParse(message.MessageText);
+        if (run is null)
+        {
+            LogUnreadableMessage(message.MessageId);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            return;
+        }
+
+        if (message.DequeueCount > _options.MaxDequeueCount)
+        {
+            await FailPoisonedAsync(run, message.DequeueCount, stopping);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            return;
+        }
+
+        await using var lease = new MessageLease(_queue, message, _options.VisibilityTimeout)
+        {
+            BeatFailed = ex => LogHeartbeatFailed(ex, run.TaskId),
+        };
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
+        var beat = _options.CancelCheckInterval < _options.VisibilityTimeout / 3 ? _options.CancelCheckInterval : _options.VisibilityTimeout / 3;
+        lease.Start(beat, time, ct => CheckCancelledAsync(run.TaskId, ct));
+        try
+        {
+            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, run, linked.Token));
+            if (outcome == StepRunKind.Interrupted)
+            {
+                // Host stopping or message lost: leave it; it reappears and the step runs again.
+                return;
+            }
+
+            await lease.DeleteAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, message.DequeueCount)));
+            LogRunFailed(ex, run.TaskId, message.DequeueCount, backoff.TotalSeconds);
+            await lease.ReleaseAsync(backoff, CancellationToken.None);
+        }
+    }
+
+    private async Task CheckCancelledAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var task = await store.GetTaskAsync(taskId, cancellationToken);
+        if (task is { Status: TaskState.Cancelled })
+        {
+            running.Cancel(taskId);
+        }
+    }
+
+    private async Task FailPoisonedAsync(RunMessage run, long deliveries, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; conflicts < 8; conflicts++)
+        {
+            var snapshot = await store.GetAsync(run.TaskId, includeAttempts: false, cancellationToken);
+            if (snapshot is null || snapshot.Task.Status != TaskState.InProgress || snapshot.Task.Generation != run.Generation)
+            {
+                return;
+            }
+
+            try
+            {
+                await store.SaveAsync(snapshot, PoisonedRun.Fail(snapshot, deliveries, time.GetUtcNow()), cancellationToken);
+                LogPoisoned(run.TaskId, deliveries);
+                return;
+            }
+            catch (ConcurrencyConflictException)
+            {
+            }
+        }
+    }
+
+    private sealed class QueueLoopContext(StepExecutor executor, RunMessage run, CancellationToken stopping) : ITaskLoopContext
+    {
+        private TaskSnapshot? _snapshot;
+
+        public async Task<StepRunKind> RunNextStepAsync()
+        {
+            var outcome = await executor.RunNextStepAsync(run.TaskId, run.Generation, _snapshot, stopping);
+            _snapshot = outcome.Snapshot;
+            return outcome.Kind;
+        }
+
+        /// <summary>The queue runner never waits: a retry, restart or completion schedules a new run message.</summary>
+        public Task<bool> WaitForResumeAsync(StepRunKind reason) => Task.FromResult(false);
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue runner starting {Workers} workers on queue {Queue}")]
+    private partial void LogStarting(int workers, string queue);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} scheduled (run {Generation})")]
+    private partial void LogScheduled(Guid taskId, int generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: cancel signalled to its running step")]
+    private partial void LogCancelSignalled(Guid taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} could not read the run queue")]
+    private partial void LogReceiveFailed(Exception exception, int worker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run message {MessageId} is unreadable and was dropped")]
+    private partial void LogUnreadableMessage(string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: renewing the run message failed; retrying")]
+    private partial void LogHeartbeatFailed(Exception exception, Guid taskId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run failed on delivery {DequeueCount}; the message returns in {BackoffSeconds} s")]
+    private partial void LogRunFailed(Exception exception, Guid taskId, long dequeueCount, double backoffSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run message poisoned after {Deliveries} deliveries; task marked failed")]
+    private partial void LogPoisoned(Guid taskId, long deliveries);
+}
+
+/// <summary>The transition for a run that keeps failing without recording an outcome.</summary>
+public static class PoisonedRun
+{
+    public static TaskUpdate Fail(TaskSnapshot snapshot, long deliveries, DateTimeOffset now)
+    {
+        var step = snapshot.NextRunnableStep;
+        var error = new FailureDetails(
+            "FuncTasks.PoisonMessage",
+            $"The run of this task was delivered {deliveries} times without recording an outcome" +
+            (step is null ? string.Empty : $" (at step '{step.Name}')") +
+            "; it was stopped instead of looping. Fix the cause (see the log) and retry the task.");
+        var steps = step is null
+            ? []
+            : new[] { step with { Status = StepState.Failed, ActiveAttempt = null, CompletedAt = now, Error = error } };
+        return new TaskUpdate(
+            snapshot.Task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = error, FailedStepIndex = step?.Index },
+            steps);
+    }
+}

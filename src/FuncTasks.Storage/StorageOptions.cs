@@ -1,0 +1,43 @@
+namespace FuncTasks.Storage;
+
+/// <summary>Where FuncTasks keeps its tables and its run queue (configuration section <c>FuncTasks:Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "FuncTasks:Storage";
+
+    /// <summary>The storage connection; read from <c>AzureWebJobsStorage</c> (the Functions app's name for it).</summary>
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Prefix of the table names (letters and digits), so several deployments can share an account.</summary>
+    public string TablePrefix { get; set; } = "FuncTasks";
+
+    /// <summary>The queue that carries "run task X" messages.</summary>
+    public string QueueName { get; set; } = "functasks-runs";
+
+    public string TasksTable => TablePrefix + "Tasks";
+    public string WorkflowsTable => TablePrefix + "Workflows";
+}
+
+/// <summary>The queue runner's settings (configuration section <c>FuncTasks:Runner</c>).</summary>
+public sealed class RunnerOptions
+{
+    public const string Section = "FuncTasks:Runner";
+
+    /// <summary>How many task runs this host works on at once.</summary>
+    public int Workers { get; set; } = 16;
+
+    /// <summary>How long a received run message stays invisible; renewed while its step runs.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running step's host checks the task row for a cancel made on another host.</summary>
+    public TimeSpan CancelCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between polls of an empty queue.</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After this many deliveries without an outcome, a run message is poison: the task is failed.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>False turns the queue workers off (a host that only serves the API).</summary>
+    public bool Enabled { get; set; } = true;
+}

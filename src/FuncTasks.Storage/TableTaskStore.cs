@@ -1,0 +1,221 @@
+using Azure;
+using Azure.Data.Tables;
+using FuncTasks.Core;
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Storage;
+
+/// <summary>
+/// <see cref="ITaskStore"/> on Azure Table Storage: one partition per task, point reads, every update an
+/// entity-group transaction guarded by the ETags of the rows it replaces.
+/// </summary>
+public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensions.Options.IOptions<StorageOptions> options) : ITaskStore
+{
+    private const int ScanPageSize = 1000;
+    private readonly TableClient _table = service.GetTableClient(options.Value.TasksTable);
+
+    public TableClient Table => _table;
+
+    public async Task<TaskSnapshot> CreateAsync(TaskRecord task, IReadOnlyList<TaskStep> steps, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>(steps.Count + 1)
+        {
+            new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null })),
+        };
+        actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
+        var responses = await SubmitAsync(actions, cancellationToken);
+        return new TaskSnapshot(
+            task with { ETag = ETagOf(responses[0]) },
+            steps.Select((s, i) => s with { ETag = ETagOf(responses[i + 1]) }).ToList(),
+            []);
+    }
+
+    public async Task<TaskSnapshot?> GetAsync(Guid taskId, bool includeAttempts, CancellationToken cancellationToken)
+    {
+        var pk = TaskEntities.PartitionKey(taskId);
+        var filter = includeAttempts
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TaskEntities.StepPrefix}");
+        TaskRecord? task = null;
+        var steps = new List<TaskStep>();
+        var attempts = new List<StepAttempt>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == TaskEntities.TaskRowKey)
+            {
+                task = TaskEntities.ToTask(entity);
+            }
+            else if (entity.RowKey.StartsWith(TaskEntities.StepPrefix, StringComparison.Ordinal))
+            {
+                steps.Add(TaskEntities.ToStep(entity));
+            }
+            else if (entity.RowKey.StartsWith(TaskEntities.AttemptPrefix, StringComparison.Ordinal))
+            {
+                attempts.Add(TaskEntities.ToAttempt(entity));
+            }
+        }
+
+        return task is null ? null : new TaskSnapshot(task, steps.OrderBy(s => s.Index).ToList(), attempts);
+    }
+
+    public async Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? TaskEntities.ToTask(response.Value!) : null;
+    }
+
+    public async Task<TaskSnapshot> SaveAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken)
+    {
+        var taskId = current.Task.Id;
+        var actions = new List<TableTransactionAction>();
+        if (update.Task is { } task)
+        {
+            EnsureSamePartition(taskId, task.Id);
+            actions.Add(Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })));
+        }
+
+        var steps = update.Steps ?? [];
+        foreach (var step in steps)
+        {
+            EnsureSamePartition(taskId, step.TaskId);
+            var etag = current.Steps.First(s => s.Index == step.Index).ETag;
+            actions.Add(Replace(TaskEntities.ToEntity(step with { ETag = etag })));
+        }
+
+        foreach (var attempt in update.NewAttempts ?? [])
+        {
+            EnsureSamePartition(taskId, attempt.TaskId);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(attempt)));
+        }
+
+        if (actions.Count == 0)
+        {
+            return current;
+        }
+
+        var responses = await SubmitAsync(actions, cancellationToken);
+        var i = 0;
+        var newTask = update.Task is null ? null : update.Task with { ETag = ETagOf(responses[i++]) };
+        var newSteps = steps.Select(s => s with { ETag = ETagOf(responses[i++]) }).ToList();
+        return current.With(newTask, newSteps);
+    }
+
+    public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken)
+    {
+        var filter = BuildFilter(query);
+        var nameFilter = string.IsNullOrWhiteSpace(query.NameContains) ? null : query.NameContains.Trim();
+        var skip = Math.Max(0, query.Skip);
+        var take = Math.Max(0, query.Take);
+
+        if (query.OldestFirst)
+        {
+            // The natural order is newest first: count, then take the mirrored window and reverse it.
+            var total = await CountAsync(filter, nameFilter, cancellationToken);
+            var start = Math.Max(0, total - skip - take);
+            var end = Math.Max(0, total - skip);
+            var window = await WindowAsync(filter, nameFilter, start, end - start, countAll: false, cancellationToken);
+            return new TaskPage(window.Items.Reverse().ToList(), total);
+        }
+
+        return await WindowAsync(filter, nameFilter, skip, take, query.CountTotal, cancellationToken);
+    }
+
+    private async Task<TaskPage> WindowAsync(string filter, string? nameFilter, int skip, int take, bool countAll, CancellationToken cancellationToken)
+    {
+        var items = new List<TaskRecord>(Math.Min(take, 100));
+        var matched = 0;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: ScanPageSize, cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var entity in page.Values)
+            {
+                if (nameFilter is not null && !(entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (matched >= skip && matched < skip + take)
+                {
+                    items.Add(TaskEntities.ToTask(entity));
+                }
+
+                matched++;
+            }
+
+            if (!countAll && matched >= skip + take)
+            {
+                return new TaskPage(items, matched);
+            }
+        }
+
+        return new TaskPage(items, matched);
+    }
+
+    private async Task<int> CountAsync(string filter, string? nameFilter, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        string[] select = nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, ScanPageSize, select, cancellationToken))
+        {
+            if (nameFilter is null || (entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static string BuildFilter(TaskQuery query)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {TaskEntities.TaskRowKey}");
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            filter += " and (" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}"))) + ")";
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Type))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Type eq {query.Type}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Origin))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Origin eq {query.Origin}");
+        }
+
+        return filter;
+    }
+
+    private async Task<IReadOnlyList<Response>> SubmitAsync(List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _table.SubmitTransactionAsync(actions, cancellationToken);
+            return response.Value;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 409)
+        {
+            throw new ConcurrencyConflictException($"Another writer changed the task first (HTTP {ex.Status} on action {ex.FailedTransactionActionIndex}).", ex);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 409)
+        {
+            throw new ConcurrencyConflictException($"Another writer changed the task first (HTTP {ex.Status}).", ex);
+        }
+    }
+
+    private static TableTransactionAction Replace(TableEntity entity) =>
+        entity.ETag == default
+            ? throw new InvalidOperationException($"Row {entity.PartitionKey}/{entity.RowKey} has no ETag: every update must be conditional.")
+            : new(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
+
+    private static string? ETagOf(Response response) => response.Headers.ETag?.ToString();
+
+    /// <summary>Azurite accepts a batch that spans partitions; Azure does not. Keep every batch in one by construction.</summary>
+    internal static void EnsureSamePartition(Guid expected, Guid actual)
+    {
+        if (expected != actual)
+        {
+            throw new InvalidOperationException($"A transaction of task {expected} may not touch task {actual}: entity-group transactions stay in one partition.");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Storage;
+
+/// <summary>
+/// Row layout of one task partition (PartitionKey = task id): "task", "step-NNN" and
+/// "attempt-NNN-NNNNN". Attempts sort before steps, so "RowKey ge 'step-'" reads the task without them.
+/// </summary>
+internal static class TaskEntities
+{
+    public const string TaskRowKey = "task";
+    public const string StepPrefix = "step-";
+    public const string AttemptPrefix = "attempt-";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static string PartitionKey(Guid taskId) => taskId.ToString("D");
+
+    public static string StepRowKey(int index) => $"{StepPrefix}{index:D3}";
+
+    public static string AttemptRowKey(int index, int number) => $"{AttemptPrefix}{index:D3}-{number:D5}";
+
+    public static TableEntity ToEntity(TaskRecord t) => new(PartitionKey(t.Id), TaskRowKey)
+    {
+        ["Kind"] = "task",
+        ["Name"] = t.Name,
+        ["Type"] = t.Type,
+        ["Description"] = t.Description,
+        ["Status"] = t.Status.ToString(),
+        ["CreatedAt"] = t.CreatedAt,
+        ["StartedAt"] = t.StartedAt,
+        ["CompletedAt"] = t.CompletedAt,
+        ["UpdatedAt"] = t.UpdatedAt,
+        ["StepCount"] = t.StepCount,
+        ["CompletedSteps"] = t.CompletedSteps,
+        ["Progress"] = t.Progress,
+        ["Generation"] = t.Generation,
+        ["Origin"] = t.Origin,
+        ["Extensions"] = t.Extensions,
+        ["Error"] = ToJson(t.Error),
+        ["FailedStepIndex"] = t.FailedStepIndex,
+        ETag = t.ETag is null ? default : new ETag(t.ETag),
+    };
+
+    public static TaskRecord ToTask(TableEntity e) => new()
+    {
+        Id = Guid.Parse(e.PartitionKey),
+        Name = e.GetString("Name") ?? string.Empty,
+        Type = e.GetString("Type") ?? string.Empty,
+        Description = e.GetString("Description"),
+        Status = Enum.Parse<TaskState>(e.GetString("Status") ?? nameof(TaskState.InProgress)),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        StartedAt = e.GetDateTimeOffset("StartedAt"),
+        CompletedAt = e.GetDateTimeOffset("CompletedAt"),
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
+        StepCount = e.GetInt32("StepCount") ?? 0,
+        CompletedSteps = e.GetInt32("CompletedSteps") ?? 0,
+        Progress = e.GetInt32("Progress") ?? 0,
+        Generation = e.GetInt32("Generation") ?? 0,
+        Origin = e.GetString("Origin") ?? "tasks",
+        Extensions = e.GetString("Extensions"),
+        Error = FromJson<FailureDetails>(e.GetString("Error")),
+        FailedStepIndex = e.GetInt32("FailedStepIndex"),
+        ETag = e.ETag.ToString(),
+    };
+
+    public static TableEntity ToEntity(TaskStep s) => new(PartitionKey(s.TaskId), StepRowKey(s.Index))
+    {
+        ["Kind"] = "step",
+        ["Index"] = s.Index,
+        ["Name"] = s.Name,
+        ["Action"] = s.Action,
+        ["Description"] = s.Description,
+        ["Params"] = JsonSerializer.Serialize(s.Params, Json),
+        ["Status"] = s.Status.ToString(),
+        ["CreatedAt"] = s.CreatedAt,
+        ["StartedAt"] = s.StartedAt,
+        ["CompletedAt"] = s.CompletedAt,
+        ["AttemptCount"] = s.AttemptCount,
+        ["ActiveAttempt"] = s.ActiveAttempt,
+        ["Error"] = ToJson(s.Error),
+        ["Output"] = s.Output,
+        ETag = s.ETag is null ? default : new ETag(s.ETag),
+    };
+
+    public static TaskStep ToStep(TableEntity e) => new()
+    {
+        TaskId = Guid.Parse(e.PartitionKey),
+        Index = e.GetInt32("Index") ?? 0,
+        Name = e.GetString("Name") ?? string.Empty,
+        Action = e.GetString("Action") ?? string.Empty,
+        Description = e.GetString("Description"),
+        Params = ParseParams(e.GetString("Params")),
+        Status = Enum.Parse<StepState>(e.GetString("Status") ?? nameof(StepState.Pending)),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        StartedAt = e.GetDateTimeOffset("StartedAt"),
+        CompletedAt = e.GetDateTimeOffset("CompletedAt"),
+        AttemptCount = e.GetInt32("AttemptCount") ?? 0,
+        ActiveAttempt = e.GetInt32("ActiveAttempt"),
+        Error = FromJson<FailureDetails>(e.GetString("Error")),
+        Output = e.GetString("Output"),
+        ETag = e.ETag.ToString(),
+    };
+
+    public static TableEntity ToEntity(StepAttempt a) => new(PartitionKey(a.TaskId), AttemptRowKey(a.StepIndex, a.Number))
+    {
+        ["Kind"] = "attempt",
+        ["StepIndex"] = a.StepIndex,
+        ["Number"] = a.Number,
+        ["StartedAt"] = a.StartedAt,
+        ["FinishedAt"] = a.FinishedAt,
+        ["Params"] = JsonSerializer.Serialize(a.Params, Json),
+        ["Outcome"] = a.Outcome.ToString(),
+        ["Error"] = ToJson(a.Error),
+    };
+
+    public static StepAttempt ToAttempt(TableEntity e) => new()
+    {
+        TaskId = Guid.Parse(e.PartitionKey),
+        StepIndex = e.GetInt32("StepIndex") ?? 0,
+        Number = e.GetInt32("Number") ?? 0,
+        StartedAt = e.GetDateTimeOffset("StartedAt") ?? default,
+        FinishedAt = e.GetDateTimeOffset("FinishedAt") ?? default,
+        Params = ParseParams(e.GetString("Params")),
+        Outcome = Enum.Parse<StepState>(e.GetString("Outcome") ?? nameof(StepState.Completed)),
+        Error = FromJson<FailureDetails>(e.GetString("Error")),
+    };
+
+    private static Dictionary<string, ParamValue> ParseParams(string? json) =>
+        json is null
+            ? new Dictionary<string, ParamValue>(StringComparer.Ordinal)
+            : new Dictionary<string, ParamValue>(JsonSerializer.Deserialize<Dictionary<string, ParamValue>>(json, Json) ?? [], StringComparer.Ordinal);
+
+    private static string? ToJson<T>(T? value) where T : class => value is null ? null : JsonSerializer.Serialize(value, Json);
+
+    private static T? FromJson<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
+}
