@@ -1,0 +1,160 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncTasks.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The LocalHost in process (its real Program, storage and queue runner) against the shared Azurite,
+/// with tables and queue of its own so tests never see each other's tasks.
+/// </summary>
+public class FuncTasksApp : WebApplicationFactory<Program>
+{
+    public const string OperatorKey = "test-operator-secret";
+    public const string ReaderKey = "test-reader-secret";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public FuncTasksApp(IDictionary<string, string?>? settings = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        Prefix = "t" + id;
+        _settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["FuncTasks:Storage:TablePrefix"] = Prefix,
+            ["FuncTasks:Storage:QueueName"] = "q" + id,
+            ["FuncTasks:Runner:Workers"] = "4",
+            ["FuncTasks:Runner:MaxPollInterval"] = "00:00:00.200",
+            ["FuncTasks:Auth:Keys:0:Name"] = "test-operator",
+            ["FuncTasks:Auth:Keys:0:Secret"] = OperatorKey,
+            ["FuncTasks:Auth:Keys:0:Role"] = "operator",
+            ["FuncTasks:Auth:Keys:1:Name"] = "test-reader",
+            ["FuncTasks:Auth:Keys:1:Secret"] = ReaderKey,
+            ["FuncTasks:Auth:Keys:1:Role"] = "reader",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string Prefix { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient Operator() => Client(OperatorKey);
+
+    public HttpClient Reader() => Client(ReaderKey);
+
+    public HttpClient Anonymous() => CreateClient();
+
+    public HttpClient Client(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public TableClient TasksTable => Services.GetRequiredService<TableServiceClient>().GetTableClient(Prefix + "Tasks");
+
+    public async Task<int> CountTaskRowsAsync()
+    {
+        var count = 0;
+        await foreach (var _ in TasksTable.QueryAsync<TableEntity>(filter: "RowKey eq 'task'", select: ["PartitionKey"]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
+
+public static class TestApi
+{
+    public static JsonObject Param(string value) => new() { ["strValue"] = value, ["type"] = "STRING" };
+
+    public static JsonObject Param(long value) => new() { ["longValue"] = value, ["type"] = "LONG" };
+
+    public static JsonObject Param(double value) => new() { ["doubleValue"] = value, ["type"] = "DOUBLE" };
+
+    public static JsonObject HttpStep(string name, string url, string method = "POST", long? timeoutSeconds = null)
+    {
+        var p = new JsonObject { ["url"] = Param(url), ["method"] = Param(method) };
+        if (timeoutSeconds is { } t)
+        {
+            p["timeoutSeconds"] = Param(t);
+        }
+
+        return new JsonObject { ["name"] = name, ["action"] = "http", ["params"] = p };
+    }
+
+    public static JsonObject DelayStep(string name, double seconds) =>
+        new() { ["name"] = name, ["action"] = "delay", ["params"] = new JsonObject { ["seconds"] = Param(seconds) } };
+
+    public static JsonObject Task(string name, params JsonObject[] steps) =>
+        new() { ["name"] = name, ["type"] = "TEST_RUN", ["steps"] = new JsonArray(steps) };
+
+    public static async Task<JsonObject> CreateTaskAsync(this HttpClient client, JsonObject task)
+    {
+        var response = await client.PostAsJsonAsync("/v1/tasks", task);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"POST /v1/tasks answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    /// <summary>Polls the task until <paramref name="done"/> holds (synchronisation on observable state, not a sleep).</summary>
+    public static async Task<JsonObject> WaitForTaskAsync(this HttpClient client, string id, Func<JsonObject, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        JsonObject task;
+        do
+        {
+            task = await client.GetJsonAsync($"/v1/tasks/{id}");
+            if (done(task))
+            {
+                return task;
+            }
+
+            await System.Threading.Tasks.Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"Task {id} did not reach the expected state; last seen: {task.ToJsonString()}");
+    }
+
+    public static Task<JsonObject> WaitForStatusAsync(this HttpClient client, string id, string status, TimeSpan? timeout = null) =>
+        client.WaitForTaskAsync(id, t => (string?)t["status"] == status, timeout);
+
+    public static string Str(this JsonNode? node) => node?.GetValue<string>() ?? string.Empty;
+}
+
+public static class JsonOptions
+{
+    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web);
+}
