@@ -153,7 +153,7 @@ public sealed partial class QueueTaskRunner(
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, message.DequeueCount)));
+            var backoff = TimeSpan.FromSeconds(Math.Min(60, _options.FailureBackoff.TotalSeconds * Math.Pow(2, message.DequeueCount - 1)));
             LogRunFailed(ex, run.TaskId, message.DequeueCount, backoff.TotalSeconds);
             await lease.ReleaseAsync(backoff, CancellationToken.None);
         }
@@ -172,7 +172,7 @@ public sealed partial class QueueTaskRunner(
     {
         for (var conflicts = 0; conflicts < 8; conflicts++)
         {
-            var snapshot = await store.GetAsync(run.TaskId, includeAttempts: false, cancellationToken);
+            var snapshot = await ReadForPoisonAsync(run.TaskId, cancellationToken);
             if (snapshot is null || snapshot.Task.Status != TaskState.InProgress || snapshot.Task.Generation != run.Generation)
             {
                 return;
@@ -187,6 +187,20 @@ public sealed partial class QueueTaskRunner(
             catch (ConcurrencyConflictException)
             {
             }
+        }
+    }
+
+    /// <summary>The poison may be in the step rows themselves: fall back to the task row alone.</summary>
+    private async Task<TaskSnapshot?> ReadForPoisonAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.GetAsync(taskId, includeAttempts: false, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnreadableSteps(ex, taskId);
+            return await store.GetTaskAsync(taskId, cancellationToken) is { } task ? new TaskSnapshot(task, [], []) : null;
         }
     }
 
@@ -231,6 +245,9 @@ public sealed partial class QueueTaskRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run failed on delivery {DequeueCount}; the message returns in {BackoffSeconds} s")]
     private partial void LogRunFailed(Exception exception, Guid taskId, long dequeueCount, double backoffSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: its steps cannot be read; failing the task from its task row")]
+    private partial void LogUnreadableSteps(Exception exception, Guid taskId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run message poisoned after {Deliveries} deliveries; task marked failed")]
     private partial void LogPoisoned(Guid taskId, long deliveries);

@@ -38,6 +38,9 @@ public sealed class RunnerOptions
     /// <summary>After this many deliveries without an outcome, a run message is poison: the task is failed.</summary>
     public int MaxDequeueCount { get; set; } = 5;
 
+    /// <summary>First wait before a run that failed unexpectedly is delivered again; doubles per delivery (max 60 s).</summary>
+    public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>False turns the queue workers off (a host that only serves the API).</summary>
     public bool Enabled { get; set; } = true;
 }

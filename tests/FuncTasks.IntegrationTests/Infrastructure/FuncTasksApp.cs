@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,11 @@ public class FuncTasksApp : WebApplicationFactory<Program>
     public const string ReaderKey = "test-reader-secret";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public FuncTasksApp(IDictionary<string, string?>? settings = null)
+    public FuncTasksApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         var id = Guid.NewGuid().ToString("N")[..12];
         Prefix = "t" + id;
         _settings = new Dictionary<string, string?>
@@ -54,6 +57,11 @@ public class FuncTasksApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FuncTasks.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FuncTasks.IntegrationTests.Tasks;
+
+public sealed class InternalErrorTests
+{
+    [Fact]
+    public async Task A_storage_failure_returns_500_with_a_reference_token_that_is_in_the_log_and_no_exception_text()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new FuncTasksApp(services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = app.Operator();
+        await client.GetAsync("/v1/tasks");
+        await app.TasksTable.DeleteAsync();
+
+        var response = await client.GetAsync($"/v1/tasks/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        VcfSchema.AssertValid("Error", body);
+        var token = JsonNode.Parse(body)!["referenceToken"].Str();
+        Assert.True(Guid.TryParse(token, out _));
+        Assert.DoesNotContain("TableNotFound", body);
+        Assert.DoesNotContain("   at ", body);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(token) && e.Exception is not null);
+    }
+
+    [Fact]
+    public void The_schema_check_rejects_a_body_that_breaks_the_vcf_schema()
+    {
+        Assert.NotEmpty(VcfSchema.Errors("Task", """{"name":"no id, status or creationTimestamp"}"""));
+        Assert.NotEmpty(VcfSchema.Errors("Error", """{"arguments":"not an array"}"""));
+        Assert.Empty(VcfSchema.Errors("Error", """{"message":"fine","arguments":[]}"""));
+    }
+}
