@@ -18,7 +18,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_open 10002; then
   echo "Azurite already listening on 127.0.0.1:10002; using it."
 else
-  node_modules/.bin/azurite --silent --location "$data/azurite" --debug "$data/azurite/debug.log" \
+  node_modules/.bin/azurite --silent --location "$data/azurite" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck \
     > "$data/azurite.log" 2>&1 &
   azurite_pid=$!
