@@ -26,11 +26,10 @@ public class FuncTasksApp : WebApplicationFactory<Program>
     {
         _services = services;
         var id = Guid.NewGuid().ToString("N")[..12];
-        Prefix = "t" + id;
         _settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-            ["FuncTasks:Storage:TablePrefix"] = Prefix,
+            ["FuncTasks:Storage:TablePrefix"] = "t" + id,
             ["FuncTasks:Storage:QueueName"] = "q" + id,
             ["FuncTasks:Runner:Workers"] = "4",
             ["FuncTasks:Runner:MaxPollInterval"] = "00:00:00.200",
@@ -46,6 +45,8 @@ public class FuncTasksApp : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+
+        Prefix = _settings["FuncTasks:Storage:TablePrefix"]!;
     }
 
     public string Prefix { get; }
