@@ -19,6 +19,10 @@ public sealed record CreateTask(
 public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, StepActionRegistry actions, IOptions<EngineOptions> options)
 {
     public const int MaxNameLength = 256;
+    public const int MaxDescriptionLength = 4096;
+
+    /// <summary>Parameters of one step are stored in one table property (at most 64 KB).</summary>
+    public const int MaxParamsCharacters = 30_000;
 
     public async Task<TaskSnapshot> HandleAsync(CreateTask command, CancellationToken cancellationToken)
     {
@@ -72,6 +76,11 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, S
             throw new InvalidRequestException("name", $"The task 'name' must be at most {MaxNameLength} characters.");
         }
 
+        if (command.Description is { Length: > MaxDescriptionLength })
+        {
+            throw new InvalidRequestException("description", $"The task 'description' must be at most {MaxDescriptionLength} characters.");
+        }
+
         if (command.Type is { Length: > MaxNameLength })
         {
             throw new InvalidRequestException("type", $"The task 'type' must be at most {MaxNameLength} characters.");
@@ -101,6 +110,11 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, S
                 throw new InvalidRequestException($"steps[{i}].name", $"steps[{i}] needs a 'name' of 1 to {MaxNameLength} characters.");
             }
 
+            if (step.Description is { Length: > MaxDescriptionLength })
+            {
+                throw new InvalidRequestException($"steps[{i}].description", $"steps[{i}] 'description' must be at most {MaxDescriptionLength} characters.");
+            }
+
             ValidateStep(step.Action, step.Params ?? StepParams.Empty, $"steps[{i}]");
         }
     }
@@ -113,6 +127,12 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, S
         {
             throw new InvalidRequestException($"{field}.action",
                 $"{field}: unknown action '{actionName}'. Known actions: {string.Join(", ", actions.Names.Order())}.");
+        }
+
+        var size = parameters.Sum(p => p.Key.Length + (p.Value.StrValue?.Length ?? 24));
+        if (size > MaxParamsCharacters)
+        {
+            throw new InvalidRequestException($"{field}.params", $"{field}: the parameters of one step may hold at most {MaxParamsCharacters} characters; these hold {size}.");
         }
 
         var problem = StepParams.Problems(parameters).Concat(action.Validate(parameters)).FirstOrDefault();
