@@ -1,4 +1,6 @@
 using FuncTasks.Api.Common;
+using FuncTasks.Api.Processes;
+using FuncTasks.Api.TaskInfo;
 using FuncTasks.Api.Tasks;
 using FuncTasks.Core;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +20,7 @@ public static class FuncTasksApi
         services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
         return services;
     }
 
@@ -25,6 +28,8 @@ public static class FuncTasksApi
     public static IEndpointRouteBuilder MapFuncTasks(this IEndpointRouteBuilder app)
     {
         app.MapTasksApi();
+        app.MapProcessesApi();
+        app.MapTaskInfoApi();
         return app;
     }
 }

@@ -24,6 +24,8 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
+        services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
+        services.TryAddSingleton<Workflows.StartProcessHandler>();
         services.AddSingleton<IStepAction, HttpStepAction>();
         services.AddSingleton<IStepAction, DelayStepAction>();
         services.AddSingleton<IStepAction, ExternalStepAction>();

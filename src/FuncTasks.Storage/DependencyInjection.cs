@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.TryAddSingleton(sp => new QueueServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.TryAddSingleton<TableTaskStore>();
         services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<TableTaskStore>());
+        services.TryAddSingleton<Core.Workflows.IWorkflowStore, TableWorkflowStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

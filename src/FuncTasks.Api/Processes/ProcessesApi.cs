@@ -1,0 +1,228 @@
+using System.Text.Json;
+using FuncTasks.Api.Common;
+using FuncTasks.Core;
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Model;
+using FuncTasks.Core.Workflows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncTasks.Api.Processes;
+
+/// <summary>The Process API in the Cognaize workflow-engine dialect (<c>/api/v1/processes</c>, <c>/api/v1/workflows</c>).</summary>
+public static class ProcessesApi
+{
+    private const int MaxEchoedLength = 100;
+
+    public static IEndpointRouteBuilder MapProcessesApi(this IEndpointRouteBuilder app)
+    {
+        var processes = app.MapGroup("/api/v1/processes").WithTags("Processes (Cognaize)");
+        processes.MapPost("/start", (Func<HttpContext, Task<IResult>>)StartAsync)
+            .WithName("StartProcess").WithSummary("Start a process from a stored workflow; start params fill or override step params by name")
+            .Accepts<StartProcessRequest>("application/json")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+        processes.MapPost("/restart-failed-step", (Func<HttpContext, Task<IResult>>)RestartFailedStepAsync)
+            .WithName("RestartFailedStep").WithSummary("Restart a FAILED step with corrected params; the process carries on from there")
+            .Accepts<ProcessStepRequest>("application/json")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+        processes.MapPost("/complete-step", (Func<HttpContext, Task<IResult>>)CompleteStepAsync)
+            .WithName("CompleteProcessStep").WithSummary("Complete a STARTED external step; the process continues")
+            .Accepts<ProcessStepRequest>("application/json")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+        processes.MapGet("/{processId}", (HttpContext http, string processId) => GetAsync(http, processId))
+            .WithName("GetProcess").WithSummary("A process with every step, its params in force and its attempts")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+
+        var workflows = app.MapGroup("/api/v1/workflows").WithTags("Processes (Cognaize)");
+        workflows.MapPost("", (Func<HttpContext, Task<IResult>>)CreateWorkflowAsync)
+            .WithName("CreateWorkflow").WithSummary("Store a workflow definition; a param with a type and no value is an input given at start")
+            .Accepts<CreateWorkflowRequest>("application/json")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+        workflows.MapGet("/{workflowId}", (HttpContext http, string workflowId) => GetWorkflowAsync(http, workflowId))
+            .WithName("GetWorkflow").WithSummary("A stored workflow definition")
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+        return app;
+    }
+
+    public static Task<IResult> RestartFailedStepAsync(HttpContext http) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
+            var (stepId, text) = ParseStepId(body);
+            var changes = ParseParams(body);
+            var step = await AsStep(text, () => http.RequestServices.GetRequiredService<RestartFailedStepHandler>()
+                .HandleAsync(new RestartFailedStep(stepId, changes), http.RequestAborted));
+            return ProcessesDialect.Ok(http, "Failed process step restarted",
+                new ProcessStepData(step.TaskId.ToString(), step.Id.ToString(), ProcessesDialect.Params(step.Params)));
+        });
+
+    public static Task<IResult> CompleteStepAsync(HttpContext http) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
+            var (stepId, text) = ParseStepId(body);
+            var changes = ParseParams(body);
+            var snapshot = await AsStep(text, () => http.RequestServices.GetRequiredService<CompleteExternalStepHandler>()
+                .HandleAsync(new CompleteExternalStep(stepId, changes), http.RequestAborted));
+            var (_, index) = RestartFailedStepHandler.Locate(stepId);
+            var step = snapshot.Steps[index];
+            return ProcessesDialect.Ok(http, "Process step completed",
+                new ProcessStepData(step.TaskId.ToString(), step.Id.ToString(), ProcessesDialect.Params(step.Params)));
+        });
+
+    public static Task<IResult> StartAsync(HttpContext http) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
+            var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
+            var given = JsonBody.Params(body.Property("params"), "params") ?? [];
+            var (workflow, process) = await http.RequestServices.GetRequiredService<StartProcessHandler>()
+                .HandleAsync(new StartProcess(workflowId, given), http.RequestAborted);
+            var first = process.Steps[0];
+            return ProcessesDialect.Ok(http, "Process started", new ProcessStartedData(
+                process.Task.Id.ToString(), first.Id.ToString(), workflow.Id.ToString(),
+                ProcessesDialect.Status(process.Task.Status), ProcessesDialect.Params(first.Params)));
+        });
+
+    public static Task<IResult> GetAsync(HttpContext http, string processId) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
+        {
+            var id = TaskIds.TryParse(processId, out var guid) ? guid : throw new TaskNotFoundException("Process", Echo(processId));
+            var snapshot = await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(id, includeAttempts: true, http.RequestAborted)
+                ?? throw new TaskNotFoundException("Process", processId);
+            return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(snapshot));
+        });
+
+    public static Task<IResult> CreateWorkflowAsync(HttpContext http) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
+        {
+            var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
+            var command = new CreateWorkflow(body.String("name"), body.String("type"), body.String("description"), ParseWorkflowSteps(body));
+            var workflow = await http.RequestServices.GetRequiredService<CreateWorkflowHandler>().HandleAsync(command, http.RequestAborted);
+            return ProcessesDialect.Ok(http, "Workflow created", ProcessesDialect.ToView(workflow));
+        });
+
+    public static Task<IResult> GetWorkflowAsync(HttpContext http, string workflowId) =>
+        ProcessesDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
+        {
+            var id = Guid.TryParse(workflowId, out var guid) ? guid : throw new TaskNotFoundException("Workflow", Echo(workflowId));
+            var workflow = await http.RequestServices.GetRequiredService<IWorkflowStore>().GetAsync(id, http.RequestAborted)
+                ?? throw new TaskNotFoundException("Workflow", workflowId);
+            if (workflow.ETag is { } etag)
+            {
+                http.Response.Headers.ETag = etag;
+            }
+
+            return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(workflow));
+        });
+
+    /// <summary>An unknown step (or the unknown process it would belong to) is a failed processStepId precondition.</summary>
+    private static async Task<T> AsStep<T>(string stepId, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (TaskNotFoundException)
+        {
+            throw new TaskNotFoundException("Process step", stepId);
+        }
+    }
+
+    private static (Guid Id, string Text) ParseStepId(JsonElement body)
+    {
+        var text = body.String("processStepId");
+        return (ParseGuid(text, "processStepId", "the id of a process step"), text!);
+    }
+
+    private static Guid ParseGuid(string? text, string field, string what)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new InvalidRequestException(field, $"'{field}' is required: {what} (a GUID).");
+        }
+
+        return TaskIds.TryParse(text, out var id)
+            ? id
+            : throw new InvalidRequestException(field, $"'{field}' must be a GUID, not '{Echo(text)}'.");
+    }
+
+    private static Dictionary<string, ParamValue> ParseParams(JsonElement body)
+    {
+        var values = JsonBody.Params(body.Property("params"), "params") ?? [];
+        ParamsSize.Check(values, "params", "params");
+        return values;
+    }
+
+    private static List<NewStep>? ParseWorkflowSteps(JsonElement body)
+    {
+        if (body.Property("steps") is not { } steps)
+        {
+            return null;
+        }
+
+        if (steps.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("steps", "'steps' must be an array of {name, action, params}.");
+        }
+
+        var result = new List<NewStep>();
+        var i = 0;
+        foreach (var step in steps.EnumerateArray())
+        {
+            var field = $"steps[{i++}]";
+            if (step.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
+            }
+
+            result.Add(new NewStep(
+                step.String("name", field + ".name"),
+                step.String("action", field + ".action"),
+                step.String("description", field + ".description"),
+                ParseDeclaredParams(step.Property("params"), field + ".params")));
+        }
+
+        return result;
+    }
+
+    /// <summary>Like <see cref="JsonBody.Params"/>, but a parameter with a type and no value declares an input.</summary>
+    private static Dictionary<string, ParamValue>? ParseDeclaredParams(JsonElement? element, string field)
+    {
+        if (element is not { ValueKind: JsonValueKind.Object } e)
+        {
+            return JsonBody.Params(element, field);
+        }
+
+        var inputs = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
+        var valued = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in e.EnumerateObject())
+        {
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Object && value.Property("strValue") is null && value.Property("longValue") is null && value.Property("doubleValue") is null)
+            {
+                var type = value.String("type", $"{field}.{property.Name}.type");
+                inputs[property.Name] = WorkflowParams.Input(
+                    type is not null && Enum.TryParse<ParamType>(type, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(type, out _)
+                        ? parsed
+                        : throw new InvalidRequestException($"{field}.{property.Name}.type", $"Parameter '{property.Name}' needs a 'type' of STRING, LONG or DOUBLE."));
+            }
+            else
+            {
+                valued[property.Name] = value;
+            }
+        }
+
+        var result = JsonBody.Params(JsonSerializer.SerializeToElement(valued), field) ?? [];
+        foreach (var (name, input) in inputs)
+        {
+            result[name] = input;
+        }
+
+        return result;
+    }
+
+    private static string Echo(string text) => text.Length <= MaxEchoedLength ? text : text[..MaxEchoedLength] + "…";
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Engine;
+using FuncTasks.Core.Model;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Core.Workflows;
+
+/// <summary>A workflow to store: its steps' parameters may be inputs (a type without a value) given at start.</summary>
+public sealed record CreateWorkflow(string? Name, string? Type, string? Description, IReadOnlyList<NewStep>? Steps);
+
+/// <summary>
+/// Stores a workflow definition. Step names must be unique (start parameters can address one step as
+/// <c>stepName.param</c>); a step without inputs is checked against its action now, one with inputs at start.
+/// </summary>
+public sealed class CreateWorkflowHandler(
+    IWorkflowStore store, CreateTaskHandler validation, StepActionRegistry actions, TimeProvider time, IOptions<EngineOptions> options)
+{
+    public const string DefaultType = "PROCESS";
+
+    public async Task<WorkflowDefinition> HandleAsync(CreateWorkflow command, CancellationToken cancellationToken)
+    {
+        Validate(command);
+        var now = time.GetUtcNow();
+        var workflow = new WorkflowDefinition
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = command.Name!.Trim(),
+            Type = string.IsNullOrWhiteSpace(command.Type) ? DefaultType : command.Type.Trim(),
+            Description = command.Description,
+            CreatedAt = now,
+            Steps = command.Steps!.Select(s => new WorkflowStep(
+                s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)).ToList(),
+        };
+        return await store.CreateAsync(workflow, cancellationToken);
+    }
+
+    private void Validate(CreateWorkflow command)
+    {
+        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > CreateTaskHandler.MaxNameLength)
+        {
+            throw new InvalidRequestException("name", $"The workflow needs a 'name' of 1 to {CreateTaskHandler.MaxNameLength} characters.");
+        }
+
+        if (command.Type is { Length: > CreateTaskHandler.MaxNameLength })
+        {
+            throw new InvalidRequestException("type", $"The workflow 'type' must be at most {CreateTaskHandler.MaxNameLength} characters.");
+        }
+
+        if (command.Steps is null || command.Steps.Count == 0)
+        {
+            throw new InvalidRequestException("steps", "The workflow needs 'steps': at least one {name, action, params}.");
+        }
+
+        var max = options.Value.MaxSteps;
+        if (command.Steps.Count > max)
+        {
+            throw new InvalidRequestException("steps", $"A workflow may have at most {max} steps; this one has {command.Steps.Count}.");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < command.Steps.Count; i++)
+        {
+            var step = command.Steps[i];
+            var field = $"steps[{i}]";
+            if (step is null)
+            {
+                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(step.Name) || step.Name.Length > CreateTaskHandler.MaxNameLength)
+            {
+                throw new InvalidRequestException($"{field}.name", $"{field} needs a 'name' of 1 to {CreateTaskHandler.MaxNameLength} characters.");
+            }
+
+            if (!names.Add(step.Name.Trim()))
+            {
+                throw new InvalidRequestException($"{field}.name", $"{field}: another step is already named '{step.Name.Trim()}'; step names must be unique in a workflow.");
+            }
+
+            var parameters = step.Params ?? StepParams.Empty;
+            var values = parameters.Where(p => !WorkflowParams.IsInput(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            if (values.Count == parameters.Count)
+            {
+                validation.ValidateStep(step.Action, parameters, field);
+            }
+            else
+            {
+                // Inputs are filled at start, where the whole step is checked against its action.
+                if (string.IsNullOrWhiteSpace(step.Action) || actions.Find(step.Action.Trim()) is null)
+                {
+                    throw new InvalidRequestException($"{field}.action",
+                        $"{field}: unknown action '{step.Action}'. Known actions: {string.Join(", ", actions.Names.Order())}.");
+                }
+
+                if (StepParams.Problems(values).FirstOrDefault() is { } problem)
+                {
+                    throw new InvalidRequestException($"{field}.params", $"{field}: {problem}");
+                }
+            }
+
+            ParamsSize.Check(parameters, $"{field}.params", field);
+        }
+    }
+}
+
+/// <summary>Keeps a step's parameters within what one Table Storage property holds (32K characters of JSON).</summary>
+public static class ParamsSize
+{
+    public const int MaxSerializedLength = 30_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static void Check(IReadOnlyDictionary<string, ParamValue> parameters, string field, string owner)
+    {
+        var length = JsonSerializer.Serialize(parameters, Json).Length;
+        if (length > MaxSerializedLength)
+        {
+            throw new InvalidRequestException(field,
+                $"{owner}: the parameters take {length} characters as JSON; a step's parameters may take at most {MaxSerializedLength}.");
+        }
+    }
+}
