@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FuncTasks.Core;
+using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -64,6 +65,42 @@ public static class JsonBody
 
     public static JsonElement? Property(this JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>
+    /// Parses <c>steps: [{name, action, description?, params?}]</c>; null when absent. The parameters are read by
+    /// <paramref name="parseParams"/> (plain values, or values and declared inputs for a workflow).
+    /// </summary>
+    public static List<NewStep>? Steps(JsonElement body, Func<JsonElement?, string, Dictionary<string, ParamValue>?>? parseParams = null)
+    {
+        if (body.Property("steps") is not { } steps)
+        {
+            return null;
+        }
+
+        if (steps.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("steps", "'steps' must be an array of {name, action, params}.");
+        }
+
+        var result = new List<NewStep>();
+        var i = 0;
+        foreach (var step in steps.EnumerateArray())
+        {
+            var field = $"steps[{i++}]";
+            if (step.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
+            }
+
+            result.Add(new NewStep(
+                step.String("name", field + ".name"),
+                step.String("action", field + ".action"),
+                step.String("description", field + ".description"),
+                (parseParams ?? Params)(step.Property("params"), field + ".params")));
+        }
+
+        return result;
+    }
 
     /// <summary>Parses <c>{name: {strValue | longValue | doubleValue, type}}</c>; null when absent.</summary>
     public static Dictionary<string, ParamValue>? Params(JsonElement? element, string field)

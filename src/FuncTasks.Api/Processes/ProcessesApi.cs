@@ -99,7 +99,7 @@ public static class ProcessesApi
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateWorkflow(body.String("name"), body.String("type"), body.String("description"), ParseWorkflowSteps(body));
+            var command = new CreateWorkflow(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body, ParseDeclaredParams));
             var workflow = await http.RequestServices.GetRequiredService<CreateWorkflowHandler>().HandleAsync(command, http.RequestAborted);
             return ProcessesDialect.Ok(http, "Workflow created", ProcessesDialect.ToView(workflow));
         });
@@ -154,38 +154,6 @@ public static class ProcessesApi
         var values = JsonBody.Params(body.Property("params"), "params") ?? [];
         ParamsSize.Check(values, "params", "params");
         return values;
-    }
-
-    private static List<NewStep>? ParseWorkflowSteps(JsonElement body)
-    {
-        if (body.Property("steps") is not { } steps)
-        {
-            return null;
-        }
-
-        if (steps.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidRequestException("steps", "'steps' must be an array of {name, action, params}.");
-        }
-
-        var result = new List<NewStep>();
-        var i = 0;
-        foreach (var step in steps.EnumerateArray())
-        {
-            var field = $"steps[{i++}]";
-            if (step.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
-            }
-
-            result.Add(new NewStep(
-                step.String("name", field + ".name"),
-                step.String("action", field + ".action"),
-                step.String("description", field + ".description"),
-                ParseDeclaredParams(step.Property("params"), field + ".params")));
-        }
-
-        return result;
     }
 
     /// <summary>Like <see cref="JsonBody.Params"/>, but a parameter with a type and no value declares an input.</summary>

@@ -42,7 +42,7 @@ public static class TasksApi
         VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), ParseSteps(body));
+            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body));
             var snapshot = await http.RequestServices.GetRequiredService<CreateTaskHandler>().HandleAsync(command, http.RequestAborted);
             var location = $"/v1/tasks/{snapshot.Task.Id}";
             return Results.Json(VcfDialect.ToTask(snapshot.Task, snapshot.Steps), Wire.CamelCase, statusCode: StatusCodes.Status202Accepted)
@@ -119,38 +119,6 @@ public static class TasksApi
         string.IsNullOrWhiteSpace(value) ? null
         : int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
         : throw new InvalidRequestException(name, $"{name} must be a whole number.");
-
-    private static List<NewStep>? ParseSteps(JsonElement body)
-    {
-        if (body.Property("steps") is not { } steps)
-        {
-            return null;
-        }
-
-        if (steps.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidRequestException("steps", "'steps' must be an array of {name, action, params}.");
-        }
-
-        var result = new List<NewStep>();
-        var i = 0;
-        foreach (var step in steps.EnumerateArray())
-        {
-            var field = $"steps[{i++}]";
-            if (step.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
-            }
-
-            result.Add(new NewStep(
-                step.String("name", field + ".name"),
-                step.String("action", field + ".action"),
-                step.String("description", field + ".description"),
-                JsonBody.Params(step.Property("params"), field + ".params")));
-        }
-
-        return result;
-    }
 
     private static IResult WithLocation(this IResult result, string location) => new LocatedResult(result, location);
 

@@ -21,9 +21,6 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, S
     public const int MaxNameLength = 256;
     public const int MaxDescriptionLength = 4096;
 
-    /// <summary>Parameters of one step are stored in one table property (at most 64 KB).</summary>
-    public const int MaxParamsCharacters = 30_000;
-
     public async Task<TaskSnapshot> HandleAsync(CreateTask command, CancellationToken cancellationToken)
     {
         Validate(command);
@@ -129,11 +126,7 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, S
                 $"{field}: unknown action '{actionName}'. Known actions: {string.Join(", ", actions.Names.Order())}.");
         }
 
-        var size = parameters.Sum(p => p.Key.Length + (p.Value.StrValue?.Length ?? 24));
-        if (size > MaxParamsCharacters)
-        {
-            throw new InvalidRequestException($"{field}.params", $"{field}: the parameters of one step may hold at most {MaxParamsCharacters} characters; these hold {size}.");
-        }
+        ParamsSize.Check(parameters, $"{field}.params", field);
 
         var problem = StepParams.Problems(parameters).Concat(action.Validate(parameters)).FirstOrDefault();
         if (problem is not null)

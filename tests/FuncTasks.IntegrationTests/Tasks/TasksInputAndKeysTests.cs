@@ -33,7 +33,7 @@ public sealed class TasksInputAndKeysTests : IAsyncLifetime
             { "unknown type", """{"name":"x","steps":[{"name":"s","action":"delay","params":{"seconds":{"longValue":1,"type":"INTEGER"}}}]}""", "STRING, LONG or DOUBLE" },
             { "http without url", """{"name":"x","steps":[{"name":"s","action":"http"}]}""", "'url'" },
             { "parameters too large for a row", "{\"name\":\"x\",\"steps\":[{\"name\":\"s\",\"action\":\"external\",\"params\":{" +
-                string.Join(",", Enumerable.Range(0, 3).Select(i => $"\"p{i}\":{{\"strValue\":\"{new string('v', 15000)}\",\"type\":\"STRING\"}}")) + "}}]}", "at most 30000 characters" },
+                string.Join(",", Enumerable.Range(0, 3).Select(i => $"\"p{i}\":{{\"strValue\":\"{new string('v', 15000)}\",\"type\":\"STRING\"}}")) + "}}]}", "may take at most 30000" },
             { "description too long", $$"""{"name":"x","description":"{{new string('d', 5000)}}","steps":[{{step}}]}""", "'description' must be at most 4096" },
             { "step without name", """{"name":"x","steps":[{"action":"delay","params":{"seconds":{"longValue":1,"type":"LONG"}}}]}""", "steps[0] needs a 'name'" },
         };
