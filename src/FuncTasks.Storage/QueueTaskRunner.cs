@@ -206,13 +206,13 @@ public sealed partial class QueueTaskRunner(
 
     private sealed class QueueLoopContext(StepExecutor executor, RunMessage run, CancellationToken stopping) : ITaskLoopContext
     {
-        private TaskSnapshot? _snapshot;
+        private StepRunOutcome? _previous;
 
         public async Task<StepRunKind> RunNextStepAsync()
         {
-            var outcome = await executor.RunNextStepAsync(run.TaskId, run.Generation, _snapshot, stopping);
-            _snapshot = outcome.Snapshot;
-            return outcome.Kind;
+            // Chained: completing a step claims the next in the same transaction (one write per step).
+            _previous = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, _previous, stopping);
+            return _previous.Kind;
         }
 
         /// <summary>The queue runner never waits: a retry, restart or completion schedules a new run message.</summary>

@@ -60,6 +60,38 @@ public sealed class StepExecutorTests
     }
 
     [Fact]
+    public async Task Chained_run_completes_a_step_and_claims_the_next_in_one_write_then_runs_it_without_a_read()
+    {
+        var snapshot = Given(3);
+        _action.Setup(a => a.ExecuteAsync(It.IsAny<StepContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(StepResult.Completed());
+        var executor = Executor();
+
+        var first = await executor.RunNextStepChainedAsync(snapshot.Task.Id, 1, null, CancellationToken.None);
+
+        Assert.Equal(StepRunKind.StepCompleted, first.Kind);
+        Assert.Equal(1, first.ClaimedStep);
+        Assert.Equal(2, _saved.Count); // claim of step 0, then (complete 0 + claim 1)
+        var combined = _saved[1];
+        Assert.Equal([StepState.Completed, StepState.Started], combined.Steps!.Select(s => s.Status));
+        Assert.Equal([0, 1], combined.Steps!.Select(s => s.Index));
+        Assert.Equal(1, combined.Steps![1].ActiveAttempt);
+        Assert.Equal(1, combined.Task!.CompletedSteps);
+
+        var second = await executor.RunNextStepChainedAsync(snapshot.Task.Id, 1, first, CancellationToken.None);
+        var third = await executor.RunNextStepChainedAsync(snapshot.Task.Id, 1, second, CancellationToken.None);
+
+        Assert.Equal(StepRunKind.StepCompleted, second.Kind);
+        Assert.Equal(StepRunKind.TaskSucceeded, third.Kind);
+        Assert.Null(third.ClaimedStep);
+        Assert.Equal(4, _saved.Count); // 3 steps: 4 writes instead of 6
+        Assert.Equal(TaskState.Succeeded, _saved[3].Task!.Status);
+        Assert.All(_current.Steps, s => Assert.Equal(1, s.AttemptCount));
+        Assert.Equal(3, _current.Attempts.Count);
+        Assert.DoesNotContain(_current.Attempts, a => a.Outcome != StepState.Completed);
+        _store.Verify(s => s.GetAsync(It.IsAny<Guid>(), false, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task Completing_the_last_step_succeeds_the_task_in_the_same_write()
     {
         var snapshot = Given(1);
