@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FuncTasks.Api.Common;
+using FuncTasks.Api.Processes;
+using FuncTasks.Api.TaskInfo;
+using FuncTasks.Api.Tasks;
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Api.OpenApi;
+
+/// <summary>
+/// One sample task — "deploy-site": a delay that completed, then an http call that failed with 503 — shown
+/// through each dialect's own mapping, and the sample request bodies. Keyed by operation id (the endpoint name).
+/// </summary>
+internal static class SampleBodies
+{
+    public static readonly Guid TaskId = Guid.Parse("0197f3a2-5c1d-8e4b-9a6f-2d7c3b1e0000");
+    public static readonly Guid FailedStepId = TaskIds.StepId(TaskId, 1);
+
+    private const string StepFailedType = "FuncTasks.Core.Engine.StepFailedException";
+    private const string HttpFailedType = "FuncTasks.Core.Actions.HttpStepException";
+    private const string HttpFailedMessage = "POST http://127.0.0.1:8000/notify answered 503 (ServiceUnavailable): maintenance window";
+
+    private const string Stack = """
+           at FuncTasks.Core.Actions.HttpStepAction.ExecuteAsync(StepContext context, CancellationToken cancellationToken) in /src/FuncTasks.Core/Actions/HttpStepAction.cs:line 98
+           at FuncTasks.Core.Engine.StepExecutor.RunAttemptAsync(TaskSnapshot snapshot, TaskStep step, CancellationToken cancellationToken) in /src/FuncTasks.Core/Engine/StepExecutor.cs:line 201
+        """;
+
+    public static bool IsSampleId(Guid id) =>
+        id == TaskId || id == Guid.Parse(WorkflowId) || (TaskIds.TryParseStepId(id, out var task, out _) && task == TaskId);
+
+    public static TaskSnapshot Failed { get; } = BuildFailed();
+
+    public static TaskSnapshot Running { get; } = Failed with
+    {
+        Task = Failed.Task with { Status = TaskState.InProgress, Error = null, FailedStepIndex = null, CompletedAt = null },
+        Steps = [Failed.Steps[0], Failed.Steps[1] with { Status = StepState.Started, Error = null, CompletedAt = null }],
+    };
+
+    public static JsonNode? Request(string operation) => operation switch
+    {
+        "CreateTask" => Parse("""
+            {"name": "deploy-site", "type": "SITE_DEPLOY", "description": "Warm up, then notify the site",
+             "steps": [
+               {"name": "warm-up", "action": "delay", "params": {"seconds": {"doubleValue": 0.5, "type": "DOUBLE"}}},
+               {"name": "notify", "action": "http", "params": {
+                  "url": {"strValue": "http://127.0.0.1:8000/notify", "type": "STRING"},
+                  "method": {"strValue": "POST", "type": "STRING"},
+                  "timeoutSeconds": {"longValue": 30, "type": "LONG"}}}]}
+            """),
+        "RestartFailedStep" => Parse("""
+            {"processStepId": "$step",
+             "params": {"url": {"strValue": "http://127.0.0.1:8001/notify", "type": "STRING"},
+                        "timeoutSeconds": {"longValue": 60, "type": "LONG"}}}
+            """),
+        "CompleteProcessStep" => Parse("""
+            {"processStepId": "$step", "params": {"approvedBy": {"strValue": "ops@example.com", "type": "STRING"}}}
+            """),
+        "StartProcess" => Parse("""
+            {"workflowId": "0b9c6a5e-2f4d-4e8a-9c1b-7d3e5f6a8b90", "params": {"url": {"strValue": "http://127.0.0.1:8000/notify", "type": "STRING"}}}
+            """),
+        "CreateWorkflow" => Parse("""
+            {"name": "deploy-site", "type": "SITE_DEPLOY", "description": "Warm up, then notify the site",
+             "steps": [
+               {"name": "warm-up", "action": "delay", "params": {"seconds": {"doubleValue": 0.5, "type": "DOUBLE"}}},
+               {"name": "notify", "action": "http", "params": {"url": {"type": "STRING"}}}]}
+            """),
+        _ => null,
+    };
+
+    public static async Task<JsonNode?> ResponseAsync(string operation, int status) => (operation, status) switch
+    {
+        ("CreateTask", 202) => Vcf(VcfDialect.ToTask(Running.Task with { Status = TaskState.InProgress, Progress = 0 },
+            [Running.Steps[0] with { Status = StepState.Started, CompletedAt = null }, Running.Steps[1] with { Status = StepState.Pending, StartedAt = null }])),
+        ("GetTask", 200) => Vcf(VcfDialect.ToTask(Failed.Task, Failed.Steps)),
+        ("GetTasks", 200) => Vcf(new VcfPageOfTask([VcfDialect.ToTask(Failed.Task, null)], new VcfPageMetadata(1, 20, 1, 1))),
+        ("GetProcess", 200) => await Envelope("OK", ProcessesDialect.ToView(Failed)),
+        ("RestartFailedStep", 200) => await Envelope("Failed process step restarted", new ProcessStepData(
+            TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(RestartedParams))),
+        ("CompleteProcessStep", 200) => await Envelope("Process step completed", new ProcessStepData(
+            TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(Failed.Steps[1].Params))),
+        ("StartProcess", 200) => await Envelope("Process started", new ProcessStartedData(
+            TaskId.ToString(), TaskIds.StepId(TaskId, 0).ToString(), WorkflowId, "STARTED", ProcessesDialect.Params(Failed.Steps[0].Params))),
+        ("CreateWorkflow", 200) => await Envelope("Workflow created", Workflow),
+        ("GetWorkflow", 200) => await Envelope("OK", Workflow),
+        ("GetTaskInfo", 200) => Dr(TaskInfoDialect.ToTask(Failed.Task)),
+        ("GetAllTasksInfo", 200) => Dr(new DrTaskList([TaskInfoDialect.ToTask(Failed.Task), TaskInfoDialect.ToTask(Running.Task)], new DrListMeta([], 2, 0, 100))),
+        _ => null,
+    };
+
+    public const string WorkflowId = "0b9c6a5e-2f4d-4e8a-9c1b-7d3e5f6a8b90";
+
+    private static Dictionary<string, ParamValue> RestartedParams => new(Failed.Steps[1].Params)
+    {
+        ["url"] = ParamValue.Of("http://127.0.0.1:8001/notify"),
+        ["timeoutSeconds"] = ParamValue.Of(60L),
+    };
+
+    private static WorkflowView Workflow => new(WorkflowId, "deploy-site", "SITE_DEPLOY", "Warm up, then notify the site", Wire.Time(ExampleHttp.Now.AddDays(-1))!,
+    [
+        new WorkflowStepView("warm-up", "delay", null, ProcessesDialect.Params(Failed.Steps[0].Params)),
+        new WorkflowStepView("notify", "http", null, new Dictionary<string, ProcessParam> { ["url"] = new(null, null, null, "STRING") }),
+    ]);
+
+    private static JsonNode? Vcf(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, Wire.CamelCase));
+
+    private static JsonNode? Dr(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, TaskInfoDialect.Json));
+
+    private static async Task<JsonNode?> Envelope(string message, object data) =>
+        (await ExampleHttp.RunAsync(ProcessesDialect.Ok(ExampleHttp.NewContext(), message, data))).Body;
+
+    private static JsonNode? Parse(string json) => JsonNode.Parse(json.Replace("$step", FailedStepId.ToString(), StringComparison.Ordinal));
+
+    private static TaskSnapshot BuildFailed()
+    {
+        var created = ExampleHttp.Now.AddMinutes(-5);
+        var failedAt = created.AddSeconds(2.4);
+        var httpFailure = new FailureDetails(HttpFailedType, HttpFailedMessage, Stack);
+        var taskFailure = new FailureDetails(StepFailedType, $"Step 'notify' (http) failed: {HttpFailedMessage}",
+            "   at FuncTasks.Core.Engine.StepExecutor.RunAttemptAsync(TaskSnapshot snapshot, TaskStep step, CancellationToken cancellationToken) in /src/FuncTasks.Core/Engine/StepExecutor.cs:line 220",
+            httpFailure);
+        var warmUpParams = new Dictionary<string, ParamValue> { ["seconds"] = ParamValue.Of(0.5) };
+        var notifyParams = new Dictionary<string, ParamValue>
+        {
+            ["method"] = ParamValue.Of("POST"),
+            ["timeoutSeconds"] = ParamValue.Of(30L),
+            ["url"] = ParamValue.Of("http://127.0.0.1:8000/notify"),
+        };
+        var task = new TaskRecord
+        {
+            Id = TaskId,
+            Name = "deploy-site",
+            Type = "SITE_DEPLOY",
+            Description = "Warm up, then notify the site",
+            Status = TaskState.Failed,
+            CreatedAt = created,
+            StartedAt = created.AddSeconds(0.1),
+            CompletedAt = failedAt,
+            UpdatedAt = failedAt,
+            StepCount = 2,
+            CompletedSteps = 1,
+            Progress = 50,
+            Generation = 1,
+            Error = taskFailure,
+            FailedStepIndex = 1,
+        };
+        TaskStep[] steps =
+        [
+            new()
+            {
+                TaskId = TaskId, Index = 0, Name = "warm-up", Action = "delay", Params = warmUpParams, Status = StepState.Completed,
+                CreatedAt = created, StartedAt = created.AddSeconds(0.1), CompletedAt = created.AddSeconds(0.6), AttemptCount = 1,
+            },
+            new()
+            {
+                TaskId = TaskId, Index = 1, Name = "notify", Action = "http", Params = notifyParams, Status = StepState.Failed,
+                CreatedAt = created, StartedAt = created.AddSeconds(0.7), CompletedAt = failedAt, AttemptCount = 1, Error = httpFailure,
+            },
+        ];
+        StepAttempt[] attempts =
+        [
+            new()
+            {
+                TaskId = TaskId, StepIndex = 0, Number = 1, StartedAt = created.AddSeconds(0.1), FinishedAt = created.AddSeconds(0.6),
+                Params = warmUpParams, Outcome = StepState.Completed,
+            },
+            new()
+            {
+                TaskId = TaskId, StepIndex = 1, Number = 1, StartedAt = created.AddSeconds(0.7), FinishedAt = failedAt,
+                Params = notifyParams, Outcome = StepState.Failed, Error = httpFailure,
+            },
+        ];
+        return new TaskSnapshot(task, steps, attempts);
+    }
+}

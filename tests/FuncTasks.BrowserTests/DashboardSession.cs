@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using FuncTasks.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FuncTasks.BrowserTests;
+
+/// <summary>
+/// One browser tab on the dashboard (its own context, so its own session storage). Collects uncaught page errors,
+/// and on failure saves a screenshot next to the others in artifacts/test-results/screenshots.
+/// </summary>
+public sealed class DashboardSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _pageErrors = [];
+
+    private DashboardSession(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.PageError += (_, error) =>
+        {
+            lock (_pageErrors)
+            {
+                _pageErrors.Add(error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public static string ScreenshotFolder { get; } = Path.Combine(RepoRoot.Path, "artifacts", "test-results", "screenshots");
+
+    public static async Task<DashboardSession> OpenAnonymousAsync(DashboardFixture fixture)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.App.Url,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        var session = new DashboardSession(context, await context.NewPageAsync());
+        await session.Page.GotoAsync("/");
+        return session;
+    }
+
+    public static async Task<DashboardSession> OpenAsync(DashboardFixture fixture, string key, string path = "/")
+    {
+        var session = await OpenAnonymousAsync(fixture);
+        await session.Page.GetByTestId("key-input").FillAsync(key);
+        await session.Page.GetByTestId("key-submit").ClickAsync();
+        await Expect(session.Page.GetByTestId("who")).ToBeVisibleAsync();
+        if (path != "/")
+        {
+            await session.Page.GotoAsync(path);
+        }
+
+        return session;
+    }
+
+    public ILocator Header => Page.GetByTestId("task-header");
+
+    public ILocator Step(string name) => Page.Locator($"[data-testid='step'][data-step-name='{name}']");
+
+    public ILocator Row(string taskId) => Page.Locator($"[data-testid='task-row'][data-task-id='{taskId}']");
+
+    public async Task OpenTaskAsync(string taskId)
+    {
+        await Page.GotoAsync($"/#/tasks/{taskId}");
+        await Expect(Page.GetByTestId("task-id")).ToHaveTextAsync(taskId);
+    }
+
+    /// <summary>Saves a PNG in the artifacts folder and, with FUNCTASKS_UPDATE_SCREENSHOTS=1, in docs/screenshots for the README.</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, name + ".png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (Environment.GetEnvironmentVariable("FUNCTASKS_UPDATE_SCREENSHOTS") == "1")
+        {
+            var docs = Path.Combine(RepoRoot.Path, "docs", "screenshots");
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
+
+        return path;
+    }
+
+    /// <summary>Runs a scenario; on failure keeps a screenshot of what the browser showed. Always checks no script error escaped.</summary>
+    public async Task RunAsync(string scenario, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch
+        {
+            await ScreenshotAsync("failure-" + scenario);
+            throw;
+        }
+
+        lock (_pageErrors)
+        {
+            Assert.True(_pageErrors.Count == 0, "Uncaught errors in the page: " + string.Join("\n", _pageErrors));
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}
+
+/// <summary>Tasks made through the API for the dashboard to show.</summary>
+public static class Scenario
+{
+    public static string Unique(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public static JsonObject HttpStep(string name, string url, long timeoutSeconds = 5) =>
+        TestApi.HttpStep(name, url, "POST", timeoutSeconds);
+
+    public static JsonObject LongDelay(string name, long seconds) =>
+        new() { ["name"] = name, ["action"] = "delay", ["params"] = new JsonObject { ["seconds"] = TestApi.Param(seconds) } };
+
+    public static async Task<string> CreateAsync(HttpClient client, string name, string type, params JsonObject[] steps)
+    {
+        var task = TestApi.Task(name, steps);
+        task["type"] = type;
+        var created = await client.CreateTaskAsync(task);
+        return created["id"].Str();
+    }
+}
