@@ -14,6 +14,13 @@ public sealed class StorageOptions
     /// <summary>The queue that carries "run task X" messages.</summary>
     public string QueueName { get; set; } = "functasks-runs";
 
+    /// <summary>
+    /// How old a list filter's maintained task count (totalElements) may get before it is re-counted from storage in
+    /// the background. Within one host the count follows every change at once; changes made by other hosts sharing
+    /// the table are seen after at most this long. Zero counts every matching row on every listing (O(table)).
+    /// </summary>
+    public TimeSpan ListCountRefresh { get; set; } = TimeSpan.FromSeconds(30);
+
     public string TasksTable => TablePrefix + "Tasks";
     public string WorkflowsTable => TablePrefix + "Workflows";
 }

@@ -13,6 +13,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
 {
     private const int ScanPageSize = 1000;
     private readonly TableClient _table = service.GetTableClient(options.Value.TasksTable);
+    private readonly TaskCounts _counts = new(options.Value.ListCountRefresh);
 
     public TableClient Table => _table;
 
@@ -24,6 +25,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         };
         actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
         var responses = await SubmitAsync(actions, cancellationToken);
+        _counts.Changed(null, task);
         return new TaskSnapshot(
             task with { ETag = ETagOf(responses[0]) },
             steps.Select((s, i) => s with { ETag = ETagOf(responses[i + 1]) }).ToList(),
@@ -94,6 +96,11 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         }
 
         var responses = await SubmitAsync(actions, cancellationToken);
+        if (update.Task is not null)
+        {
+            _counts.Changed(current.Task, update.Task);
+        }
+
         var i = 0;
         var newTask = update.Task is null ? null : update.Task with { ETag = ETagOf(responses[i++]) };
         var newSteps = steps.Select(s => s with { ETag = ETagOf(responses[i++]) }).ToList();
@@ -117,14 +124,48 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             return new TaskPage(window.Items.Reverse().ToList(), total);
         }
 
+        if (query.CountTotal && _counts.Enabled)
+        {
+            // O(page): the total comes from the maintained count, not from scanning every matching row.
+            var key = TaskCounts.Key(filter, nameFilter);
+            if (!_counts.TryGet(key, out var total, out var stale))
+            {
+                total = await CountAsync(filter, nameFilter, cancellationToken);
+                _counts.Set(key, query, total);
+            }
+            else if (stale && _counts.BeginRefresh(key))
+            {
+                _ = RefreshCountAsync(key, query, filter, nameFilter);
+            }
+
+            var page = await WindowAsync(filter, nameFilter, skip, take, countAll: false, cancellationToken);
+            return new TaskPage(page.Items, Math.Max(total, skip + page.Items.Count));
+        }
+
         return await WindowAsync(filter, nameFilter, skip, take, query.CountTotal, cancellationToken);
+    }
+
+    /// <summary>Re-counts a filter from storage in the background (changes made by other hosts arrive this way).</summary>
+    private async Task RefreshCountAsync(string key, TaskQuery query, string filter, string? nameFilter)
+    {
+        try
+        {
+            _counts.Set(key, query, await CountAsync(filter, nameFilter, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or OperationCanceledException)
+        {
+            // Keeps the maintained count; the next listing tries again.
+            _counts.EndRefreshFailed(key);
+        }
     }
 
     private async Task<TaskPage> WindowAsync(string filter, string? nameFilter, int skip, int take, bool countAll, CancellationToken cancellationToken)
     {
         var items = new List<TaskRecord>(Math.Min(take, 100));
         var matched = 0;
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: ScanPageSize, cancellationToken: cancellationToken).AsPages())
+        // Ask storage for no more rows than the page needs (when every row returned counts).
+        var perPage = countAll || nameFilter is not null ? ScanPageSize : Math.Clamp(skip + take, 1, ScanPageSize);
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
