@@ -112,7 +112,9 @@ internal sealed class MessageLease : IAsyncDisposable
         await _gate.WaitAsync(_stop.Token);
         try
         {
-            var receipt = await _queue.UpdateMessageAsync(_messageId, _popReceipt, visibilityTimeout: _visibility, cancellationToken: _stop.Token);
+            // Not cancelled once sent: a renewal that reached the queue changed the pop receipt, and a delete or release
+            // with the old one would fail (the message would come back although its run is done).
+            var receipt = await _queue.UpdateMessageAsync(_messageId, _popReceipt, visibilityTimeout: _visibility, cancellationToken: CancellationToken.None);
             _popReceipt = receipt.Value.PopReceipt;
         }
         finally

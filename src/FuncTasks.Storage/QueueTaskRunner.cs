@@ -98,6 +98,11 @@ public sealed partial class QueueTaskRunner(
             {
                 await ProcessAsync(message, stopping);
             }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                // E.g. giving the message back failed: it reappears by itself; the worker must not end.
+                LogWorkerError(ex, worker, message.MessageId);
+            }
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
@@ -236,6 +241,9 @@ public sealed partial class QueueTaskRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} could not read the run queue")]
     private partial void LogReceiveFailed(Exception exception, int worker);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Worker}: handling run message {MessageId} failed; the message reappears after its visibility timeout")]
+    private partial void LogWorkerError(Exception exception, int worker, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run message {MessageId} is unreadable and was dropped")]
     private partial void LogUnreadableMessage(string messageId);
