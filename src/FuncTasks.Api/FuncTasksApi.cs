@@ -1,4 +1,5 @@
 using FuncTasks.Api.Common;
+using FuncTasks.Api.Jobs;
 using FuncTasks.Api.Processes;
 using FuncTasks.Api.TaskInfo;
 using FuncTasks.Api.Tasks;
@@ -28,6 +29,7 @@ public static class FuncTasksApi
     public static IEndpointRouteBuilder MapFuncTasks(this IEndpointRouteBuilder app)
     {
         app.MapTasksApi();
+        app.MapJobsApi();
         app.MapProcessesApi();
         app.MapTaskInfoApi();
         return app;

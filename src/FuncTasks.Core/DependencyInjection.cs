@@ -24,11 +24,13 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
+        services.TryAddSingleton<Commands.Jobs.JobsHandler>();
         services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
         services.TryAddSingleton<Workflows.StartProcessHandler>();
         services.AddSingleton<IStepAction, HttpStepAction>();
         services.AddSingleton<IStepAction, DelayStepAction>();
         services.AddSingleton<IStepAction, ExternalStepAction>();
+        services.AddSingleton<IStepAction, AwaitTasksStepAction>();
         return services;
     }
 }

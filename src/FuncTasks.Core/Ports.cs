@@ -28,6 +28,15 @@ public interface ITaskStore
 public sealed record TaskUpdate(TaskRecord? Task = null, IReadOnlyList<TaskStep>? Steps = null, IReadOnlyList<StepAttempt>? NewAttempts = null)
 {
     public static TaskUpdate Of(TaskRecord task, params TaskStep[] steps) => new(task, steps);
+
+    /// <summary>Steps inserted in the same transaction (new indexes; a plan edited before it ran).</summary>
+    public IReadOnlyList<TaskStep>? AddedSteps { get; init; }
+
+    /// <summary>Indexes of steps deleted in the same transaction, each guarded by its ETag.</summary>
+    public IReadOnlyList<int>? RemovedSteps { get; init; }
+
+    /// <summary>Deletes the task row and its step rows (guarded by their ETags), then its attempts.</summary>
+    public bool DeletesTask { get; init; }
 }
 
 public sealed record TaskQuery(
@@ -38,7 +47,11 @@ public sealed record TaskQuery(
     string? NameContains = null,
     string? Origin = null,
     bool OldestFirst = false,
-    bool CountTotal = true);
+    bool CountTotal = true)
+{
+    /// <summary>A further condition on each task row, checked while paging (e.g. on dialect data in Extensions).</summary>
+    public Func<TaskRecord, bool>? Matches { get; init; }
+}
 
 public sealed record TaskPage(IReadOnlyList<TaskRecord> Items, int TotalCount);
 

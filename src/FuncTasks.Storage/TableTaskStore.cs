@@ -68,6 +68,20 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
 
     public async Task<TaskSnapshot> SaveAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken)
     {
+        if (update.DeletesTask)
+        {
+            await DeleteAsync(current, cancellationToken);
+            _counts.Changed(current.Task, null);
+            return current;
+        }
+
+        if (update.AddedSteps is { Count: > 0 } || update.RemovedSteps is { Count: > 0 })
+        {
+            var reshaped = await ReshapeAsync(current, update, cancellationToken);
+            _counts.Changed(current.Task, reshaped.Task);
+            return reshaped;
+        }
+
         var taskId = current.Task.Id;
         var actions = new List<TableTransactionAction>();
         if (update.Task is { } task)
@@ -107,6 +121,71 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return current.With(newTask, newSteps);
     }
 
+    /// <summary>Replaces, inserts and deletes step rows with the task row in one transaction (a plan edited before it ran).</summary>
+    private async Task<TaskSnapshot> ReshapeAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken)
+    {
+        var taskId = current.Task.Id;
+        var task = update.Task ?? throw new InvalidOperationException("Adding or removing steps must also update the task row (its StepCount).");
+        EnsureSamePartition(taskId, task.Id);
+        var actions = new List<TableTransactionAction> { Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })) };
+        var changed = (update.Steps ?? []).Select(s => (Step: s, Action: Replace(TaskEntities.ToEntity(s with { ETag = current.Steps.First(c => c.Index == s.Index).ETag }))));
+        var added = (update.AddedSteps ?? []).Select(s => (Step: s, Action: new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
+        var written = changed.Concat(added).ToList();
+        foreach (var (step, action) in written)
+        {
+            EnsureSamePartition(taskId, step.TaskId);
+            actions.Add(action);
+        }
+
+        foreach (var attempt in update.NewAttempts ?? [])
+        {
+            EnsureSamePartition(taskId, attempt.TaskId);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(attempt)));
+        }
+
+        var removed = update.RemovedSteps ?? [];
+        foreach (var index in removed)
+        {
+            var etag = current.Steps.First(s => s.Index == index).ETag;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete,
+                new TableEntity(TaskEntities.PartitionKey(taskId), TaskEntities.StepRowKey(index)), etag is null ? ETag.All : new ETag(etag)));
+        }
+
+        var responses = await SubmitAsync(actions, cancellationToken);
+        var steps = current.Steps.Where(s => !removed.Contains(s.Index)).ToDictionary(s => s.Index);
+        for (var i = 0; i < written.Count; i++)
+        {
+            steps[written[i].Step.Index] = written[i].Step with { ETag = ETagOf(responses[i + 1]) };
+        }
+
+        return current with { Task = task with { ETag = ETagOf(responses[0]) }, Steps = steps.Values.OrderBy(s => s.Index).ToList() };
+    }
+
+    /// <summary>The task row and its steps go in one ETag-guarded transaction; its attempt rows (history) after it.</summary>
+    private async Task DeleteAsync(TaskSnapshot current, CancellationToken cancellationToken)
+    {
+        var pk = TaskEntities.PartitionKey(current.Task.Id);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Delete, new TableEntity(pk, TaskEntities.TaskRowKey), new ETag(current.Task.ETag ?? throw new InvalidOperationException("Deleting a task needs its ETag."))),
+        };
+        actions.AddRange(current.Steps.Select(s => new TableTransactionAction(TableTransactionActionType.Delete,
+            new TableEntity(pk, TaskEntities.StepRowKey(s.Index)), s.ETag is null ? ETag.All : new ETag(s.ETag))));
+        await SubmitAsync(actions, cancellationToken);
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TaskEntities.AttemptPrefix} and RowKey lt {TaskEntities.StepPrefix}");
+        var attempts = new List<TableTransactionAction>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            attempts.Add(new TableTransactionAction(TableTransactionActionType.Delete, entity, ETag.All));
+        }
+
+        foreach (var batch in attempts.Chunk(100))
+        {
+            await _table.SubmitTransactionAsync(batch, cancellationToken);
+        }
+    }
+
     public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken)
     {
         var filter = BuildFilter(query);
@@ -117,20 +196,20 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         if (query.OldestFirst)
         {
             // The natural order is newest first: count, then take the mirrored window and reverse it.
-            var total = await CountAsync(filter, nameFilter, cancellationToken);
+            var total = await CountAsync(filter, nameFilter, query.Matches, cancellationToken);
             var start = Math.Max(0, total - skip - take);
             var end = Math.Max(0, total - skip);
-            var window = await WindowAsync(filter, nameFilter, start, end - start, countAll: false, cancellationToken);
+            var window = await WindowAsync(filter, nameFilter, query.Matches, start, end - start, countAll: false, cancellationToken);
             return new TaskPage(window.Items.Reverse().ToList(), total);
         }
 
-        if (query.CountTotal && _counts.Enabled)
+        if (query.CountTotal && query.Matches is null && _counts.Enabled)
         {
             // O(page): the total comes from the maintained count, not from scanning every matching row.
             var key = TaskCounts.Key(filter, nameFilter);
             if (!_counts.TryGet(key, out var total, out var stale))
             {
-                total = await CountAsync(filter, nameFilter, cancellationToken);
+                total = await CountAsync(filter, nameFilter, null, cancellationToken);
                 _counts.Set(key, query, total);
             }
             else if (stale && _counts.BeginRefresh(key))
@@ -138,11 +217,11 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
                 _ = RefreshCountAsync(key, query, filter, nameFilter);
             }
 
-            var page = await WindowAsync(filter, nameFilter, skip, take, countAll: false, cancellationToken);
+            var page = await WindowAsync(filter, nameFilter, null, skip, take, countAll: false, cancellationToken);
             return new TaskPage(page.Items, Math.Max(total, skip + page.Items.Count));
         }
 
-        return await WindowAsync(filter, nameFilter, skip, take, query.CountTotal, cancellationToken);
+        return await WindowAsync(filter, nameFilter, query.Matches, skip, take, query.CountTotal, cancellationToken);
     }
 
     /// <summary>Re-counts a filter from storage in the background (changes made by other hosts arrive this way).</summary>
@@ -150,7 +229,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
     {
         try
         {
-            _counts.Set(key, query, await CountAsync(filter, nameFilter, CancellationToken.None));
+            _counts.Set(key, query, await CountAsync(filter, nameFilter, null, CancellationToken.None));
         }
         catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or OperationCanceledException)
         {
@@ -159,12 +238,12 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         }
     }
 
-    private async Task<TaskPage> WindowAsync(string filter, string? nameFilter, int skip, int take, bool countAll, CancellationToken cancellationToken)
+    private async Task<TaskPage> WindowAsync(string filter, string? nameFilter, Func<TaskRecord, bool>? matches, int skip, int take, bool countAll, CancellationToken cancellationToken)
     {
         var items = new List<TaskRecord>(Math.Min(take, 100));
         var matched = 0;
         // Ask storage for no more rows than the page needs (when every row returned counts).
-        var perPage = countAll || nameFilter is not null ? ScanPageSize : Math.Clamp(skip + take, 1, ScanPageSize);
+        var perPage = countAll || nameFilter is not null || matches is not null ? ScanPageSize : Math.Clamp(skip + take, 1, ScanPageSize);
         await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
@@ -174,9 +253,15 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
                     continue;
                 }
 
+                var task = matches is null ? null : TaskEntities.ToTask(entity);
+                if (task is not null && !matches!(task))
+                {
+                    continue;
+                }
+
                 if (matched >= skip && matched < skip + take)
                 {
-                    items.Add(TaskEntities.ToTask(entity));
+                    items.Add(task ?? TaskEntities.ToTask(entity));
                 }
 
                 matched++;
@@ -191,13 +276,14 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return new TaskPage(items, matched);
     }
 
-    private async Task<int> CountAsync(string filter, string? nameFilter, CancellationToken cancellationToken)
+    private async Task<int> CountAsync(string filter, string? nameFilter, Func<TaskRecord, bool>? matches, CancellationToken cancellationToken)
     {
         var count = 0;
-        string[] select = nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
+        string[]? select = matches is not null ? null : nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, ScanPageSize, select, cancellationToken))
         {
-            if (nameFilter is null || (entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))
+            if ((nameFilter is null || (entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))
+                && (matches is null || matches(TaskEntities.ToTask(entity))))
             {
                 count++;
             }
