@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Bench.Reporting;
+
+public static class Report
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Number(double? value, string unit = "")
+    {
+        if (value is not { } v || double.IsNaN(v))
+        {
+            return "–";
+        }
+
+        var text = Math.Abs(v) >= 100 ? v.ToString("F0", Infrastructure.Inv.C) : Math.Abs(v) >= 10 ? v.ToString("F1", Infrastructure.Inv.C) : v.ToString("F2", Infrastructure.Inv.C);
+        return unit.Length == 0 ? text : $"{text} {unit}";
+    }
+
+    public static string Markdown(BenchResults results)
+    {
+        var m = results.Machine;
+        var md = new StringBuilder();
+        md.AppendLine(Infrastructure.Inv.C, $"Machine: {m.Nproc} cores ({m.Cpu}), {m.MemoryGiB:F0} GiB, {m.Os}, .NET {m.Runtime}; load average before {m.LoadBefore}, after {m.LoadAfter}.");
+        md.AppendLine(Infrastructure.Inv.C, $"Run: `{results.Mode}` at {results.StartedAt:yyyy-MM-dd HH:mm} UTC, {results.DurationSeconds:F0} s, commit {m.Commit}. Azurite 3.37.0 in memory, the LocalHost and the bench on the same machine.");
+        md.AppendLine();
+        md.AppendLine("| # | scenario | measure | FuncTasks | raw storage | ratio |");
+        md.AppendLine("|---|---|---|---:|---:|---:|");
+        foreach (var s in results.Scenarios)
+        {
+            if (s.Error is not null)
+            {
+                md.AppendLine(Infrastructure.Inv.C, $"| {s.Id} | {s.Title} | **error**: {s.Error.Replace("|", "\\|", StringComparison.Ordinal)} | | | |");
+                continue;
+            }
+
+            foreach (var r in s.Rows)
+            {
+                var raw = r.Raw is null ? "" : Number(r.Raw, r.Unit) + (r.RawLabel is null ? "" : $" ({r.RawLabel})");
+                md.AppendLine(Infrastructure.Inv.C, $"| {s.Id} | {s.Title} | {r.Metric} | {(r.Ours is null ? "" : Number(r.Ours, r.Unit))} | {raw} | {(r.Ratio is { } x ? Number(x) + "×" : "")} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("| # | target | measured | met |");
+        md.AppendLine("|---|---|---:|:---:|");
+        foreach (var s in results.Scenarios)
+        {
+            foreach (var t in s.Targets)
+            {
+                md.AppendLine(Infrastructure.Inv.C, $"| {s.Id} | {t.Target} | {Number(t.Value, t.Unit)} | {(t.Met ? "yes" : "**no**")} |");
+            }
+        }
+
+        var notes = results.Scenarios.SelectMany(s => s.Notes.Select(n => $"{s.Id}. {n}")).ToList();
+        if (notes.Count > 0)
+        {
+            md.AppendLine();
+            foreach (var n in notes)
+            {
+                md.AppendLine(Infrastructure.Inv.C, $"- {n}");
+            }
+        }
+
+        if (results.Errors.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Errors:");
+            foreach (var e in results.Errors)
+            {
+                md.AppendLine(Infrastructure.Inv.C, $"- {e}");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    public static void Console(BenchResults results)
+    {
+        var w = System.Console.Out;
+        w.WriteLine();
+        w.WriteLine($"{"#",-2} {"measure",-72} {"FuncTasks",14} {"raw",14} {"ratio",8}");
+        foreach (var s in results.Scenarios)
+        {
+            w.WriteLine($"{s.Id,-2} {s.Title} ({s.Seconds:F0} s){(s.Error is null ? "" : "  ERROR: " + s.Error)}");
+            foreach (var r in s.Rows)
+            {
+                var metric = r.Metric.Length > 70 ? r.Metric[..70] : r.Metric;
+                w.WriteLine($"   {metric,-72} {(r.Ours is null ? "" : Number(r.Ours, r.Unit)),14} {(r.Raw is null ? "" : Number(r.Raw, r.Unit)),14} {(r.Ratio is { } x ? Number(x) + "×" : ""),8}");
+            }
+
+            foreach (var t in s.Targets)
+            {
+                w.WriteLine($"   target {(t.Met ? "MET   " : "MISSED")} {t.Target}: {Number(t.Value, t.Unit)}");
+            }
+        }
+
+        foreach (var e in results.Errors)
+        {
+            w.WriteLine($"ERROR: {e}");
+        }
+    }
+}

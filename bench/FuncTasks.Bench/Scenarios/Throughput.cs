@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using FuncTasks.Bench.Infrastructure;
+using FuncTasks.Bench.Reporting;
+
+namespace FuncTasks.Bench.Scenarios;
+
+/// <summary>2. Steps per second end to end (tasks × 10 delay-0 steps) against the raw transaction rate.</summary>
+public static class Throughput
+{
+    public static async Task RunAsync(BenchContext context, ScenarioResult result, CancellationToken ct)
+    {
+        var costs = context.Results.Engine ?? await MeasureCostsAsync(context, ct);
+        context.Results.Engine = costs;
+        result.Rows.Add(new Row("storage writes (transactions) per step", costs.WritesPerStep, null, "/step"));
+        result.Rows.Add(new Row("storage reads per step", costs.ReadsPerStep, null, "/step"));
+
+        BenchContext.Progress("throughput: raw transaction rate (16 in flight)");
+        var window = TimeSpan.FromSeconds(context.Quick ? 3 : 8);
+        var rawBefore = await RawProbes.TransactionRateAsync(context, 16, window, ct);
+        var tasks = context.Quick ? 40 : 200;
+        var workers = context.Options.Remote ? [0] : context.Quick ? new[] { 16 } : [1, 4, 8, 16, 32, 64];
+        ThroughputPoint? best = null;
+        foreach (var w in workers)
+        {
+            var point = await RunOnceAsync(context, w, tasks, 10, ct);
+            context.Results.Throughput.Add(point);
+            result.Rows.Add(new Row($"steps/s with {w} workers ({tasks} tasks × 10 steps)", point.StepsPerSecond, null, "steps/s"));
+            BenchContext.Progress($"throughput: {w} workers → {point.StepsPerSecond:F1} steps/s");
+            if (best is null || point.StepsPerSecond > best.StepsPerSecond)
+            {
+                best = point;
+            }
+        }
+
+        // The raw rate is measured before and after the sweep; a noisy machine moves both sides alike.
+        var rawAfter = await RawProbes.TransactionRateAsync(context, 16, window, ct);
+        var rawRate = (rawBefore + rawAfter) / 2;
+        var floor = 0.5 * rawRate / costs.WritesPerStep;
+        result.Rows.Add(new Row($"best steps/s ({best!.Workers} workers) vs raw transactions/s", best.StepsPerSecond, rawRate, "/s", "2-entity If-Match tx, 16 in flight"));
+        result.Rows.Add(new Row("0.5 × raw tx/s ÷ writes per step", floor, null, "steps/s"));
+        result.Targets.Add(new TargetCheck("≥ 100 steps/s", best.StepsPerSecond, "steps/s", best.StepsPerSecond >= 100));
+        result.Targets.Add(new TargetCheck($"≥ 0.5 × raw tx rate ÷ writes per step (= {floor:F1})", best.StepsPerSecond, "steps/s", best.StepsPerSecond >= floor));
+        result.Notes.Add($"raw rate {rawRate:F0} tx/s (mean of {rawBefore:F0} before and {rawAfter:F0} after the sweep); the engine needs {costs.WritesPerStep:F2} transactions and {costs.ReadsPerStep:F2} reads per step (counted by a proxy in front of Azurite, 1 task × {costs.Steps} steps).");
+        result.Notes.Add("Durable Functions' Azure Storage backend documents about 5 sequential activities/s per orchestration instance.");
+    }
+
+    /// <summary>Counts the table requests one task of 10 steps costs, through a proxy in front of Azurite.</summary>
+    public static async Task<EngineCosts> MeasureCostsAsync(BenchContext context, CancellationToken ct)
+    {
+        const int steps = 10;
+        if (context.Azurite is null)
+        {
+            return new EngineCosts { Steps = steps, WritesPerStep = 2, ReadsPerStep = double.NaN };
+        }
+
+        BenchContext.Progress("engine costs: counting storage requests per step through a proxy");
+        await using var proxy = await CountingProxy.StartAsync($"http://127.0.0.1:{context.Azurite.TablePort}");
+        var storage = context.Azurite.ConnectionStringFor(proxy.Port, context.Azurite.QueuePort);
+        await using var host = await context.StartHostAsync("costs", new Dictionary<string, string> { ["FuncTasks:Runner:Workers"] = "1" }, storage, ct);
+        // A first task warms the host up; the second is counted.
+        var (warm, _) = await TasksClient.CreateAsync(host.Http, "warm-up", TasksClient.Delays(steps), ct);
+        await host.Raw.WaitForStatusAsync(warm, "Succeeded", TimeSpan.FromSeconds(30), ct);
+        await Task.Delay(300, ct);
+        var before = proxy.Counts;
+        var (id, _) = await TasksClient.CreateAsync(host.Http, "counted", TasksClient.Delays(steps), ct);
+        await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(30), ct);
+        await Task.Delay(300, ct);
+        var used = proxy.Counts - before;
+        // The POST itself inserts the task in one transaction; everything else is the run.
+        return new EngineCosts
+        {
+            Steps = steps,
+            Batches = used.Batches,
+            Queries = used.Queries,
+            PointReads = used.PointReads,
+            WritesPerStep = (used.Batches - 1 + used.Other) / (double)steps,
+            ReadsPerStep = (used.Queries + used.PointReads) / (double)steps,
+        };
+    }
+
+    private static async Task<ThroughputPoint> RunOnceAsync(BenchContext context, int workers, int tasks, int steps, CancellationToken ct)
+    {
+        var settings = new Dictionary<string, string> { ["FuncTasks:Runner:Workers"] = workers.ToString(Inv.C) };
+        await using var host = await context.StartHostAsync($"tp{workers}", settings, cancellationToken: ct);
+        // Warm the host up (JIT, connections) before the clock starts.
+        var warm = await TasksClient.CreateManyAsync(host.Http, 8, 8, _ => TasksClient.Delays(2), ct);
+        foreach (var id in warm)
+        {
+            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(60), ct);
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.GetTimestamp();
+        var ids = await TasksClient.CreateManyAsync(host.Http, tasks, 16, _ => TasksClient.Delays(steps), ct);
+        var submitted = Stopwatch.GetElapsedTime(clock).TotalSeconds;
+        var idSet = ids.Select(i => i.ToString("D")).ToHashSet();
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        DateTimeOffset last = started;
+        while (true)
+        {
+            var done = 0;
+            var failed = 0;
+            await foreach (var row in host.Raw.Table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"RowKey eq {"task"} and Status ne {"InProgress"}"), 1000, ["PartitionKey", "Status", "CompletedAt"], ct))
+            {
+                if (!idSet.Contains(row.PartitionKey))
+                {
+                    continue;
+                }
+
+                done++;
+                failed += row.GetString("Status") == "Succeeded" ? 0 : 1;
+                if (row.GetDateTimeOffset("CompletedAt") is { } at && at > last)
+                {
+                    last = at;
+                }
+            }
+
+            if (failed > 0)
+            {
+                throw new InvalidOperationException($"{failed} benchmark tasks did not succeed.");
+            }
+
+            if (done == tasks)
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Only {done}/{tasks} tasks finished in 10 minutes.");
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        var seconds = (last - started).TotalSeconds;
+        BenchContext.Progress($"throughput: {workers} workers, {tasks} tasks submitted in {submitted:F1} s, all done after {seconds:F1} s");
+        return new ThroughputPoint(workers, tasks * steps / seconds, tasks, tasks * steps, seconds);
+    }
+}
