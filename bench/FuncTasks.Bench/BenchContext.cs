@@ -15,6 +15,7 @@ public sealed class BenchOptions
     public HashSet<int> Only { get; } = [];
     public bool Keep { get; set; }
     public int? Workers { get; set; }
+    public int? Tasks { get; set; }
 
     public bool Remote => Url is not null;
 }

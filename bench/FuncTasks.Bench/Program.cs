@@ -20,6 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--table-prefix": options.TablePrefix = args[++i]; break;
         case "--out": options.Output = args[++i]; break;
         case "--workers": options.Workers = int.Parse(args[++i], Inv.C); break;
+        case "--tasks": options.Tasks = int.Parse(args[++i], Inv.C); break;
         case "--only":
             foreach (var n in args[++i].Split(','))
             {
@@ -37,6 +38,7 @@ for (var i = 0; i < args.Length; i++)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
                   --storage CONN       its storage (for the raw path; default UseDevelopmentStorage=true), --table-prefix P
                   --workers N          queue workers of the started hosts where a scenario does not set them (default 16)
+                  --tasks N            tasks of 10 steps per throughput point (default 200, quick 40; more for profiling)
                   --out DIR            where latest.json/latest.md/*.png go (default bench/results)
                   --charts FILE.json   only redraw the charts from a results file
                   --localhost-dll DLL  start this LocalHost build instead of the one next to the bench (A/B runs)

@@ -15,6 +15,7 @@ public sealed class TargetServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _status = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _delay = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _arrivals = new();
 
     private TargetServer(WebApplication app) => _app = app;
@@ -36,7 +37,11 @@ public sealed class TargetServer : IAsyncDisposable
 
     public string Url(string path) => $"{BaseUrl}/{path}";
 
-    public void Answer(string path, int status) => _status["/" + path] = status;
+    public void Answer(string path, int status, TimeSpan? delay = null)
+    {
+        _status["/" + path] = status;
+        _delay["/" + path] = delay ?? TimeSpan.Zero;
+    }
 
     /// <summary>Forgets earlier calls of the path; the next call completes the returned task with its timestamp.</summary>
     public Task<long> NextCall(string path)
@@ -46,7 +51,7 @@ public sealed class TargetServer : IAsyncDisposable
         return source.Task;
     }
 
-    private Task HandleAsync(HttpContext http)
+    private async Task HandleAsync(HttpContext http)
     {
         var now = Stopwatch.GetTimestamp();
         var path = http.Request.Path.Value ?? "/";
@@ -55,8 +60,13 @@ public sealed class TargetServer : IAsyncDisposable
             arrival.TrySetResult(now);
         }
 
+        if (_delay.GetValueOrDefault(path) is { Ticks: > 0 } delay)
+        {
+            await Task.Delay(delay, http.RequestAborted);
+        }
+
         http.Response.StatusCode = _status.GetValueOrDefault(path, 200);
-        return http.Response.WriteAsync(http.Response.StatusCode == 200 ? "ok" : "failing on purpose");
+        await http.Response.WriteAsync(http.Response.StatusCode == 200 ? "ok" : "failing on purpose");
     }
 
     public async ValueTask DisposeAsync()

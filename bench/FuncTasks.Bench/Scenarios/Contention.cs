@@ -13,7 +13,9 @@ public static class Contention
         const int racers = 100;
         await using var host = await context.StartHostAsync("race", cancellationToken: ct);
         var path = $"race-{host.Prefix}";
-        context.Target.Answer(path, 500);
+        // The step fails after 2 s: while the winner's retry runs it, the task stays in progress, so every other
+        // request of the round must get 409 (a request arriving after it failed again could rightly win).
+        context.Target.Answer(path, 500, TimeSpan.FromSeconds(2));
         var (id, _) = await TasksClient.CreateAsync(host.Http, "contended", [TasksClient.HttpGet("always-fails", context.Target.Url(path))], ct);
         await host.Raw.WaitForStatusAsync(id, "Failed", TimeSpan.FromSeconds(30), ct);
         // Open the connections first.

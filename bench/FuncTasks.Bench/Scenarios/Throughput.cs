@@ -18,7 +18,7 @@ public static class Throughput
         BenchContext.Progress("throughput: raw transaction rate (16 in flight)");
         var window = TimeSpan.FromSeconds(context.Quick ? 3 : 8);
         var rawBefore = await RawProbes.TransactionRateAsync(context, 16, window, ct);
-        var tasks = context.Quick ? 40 : 200;
+        var tasks = context.Options.Tasks ?? (context.Quick ? 40 : 200);
         var workers = context.Options.Remote ? [0] : context.Quick ? new[] { 16 } : [1, 4, 8, 16, 32, 64];
         ThroughputPoint? best = null;
         foreach (var w in workers)
