@@ -7,19 +7,8 @@ using FuncTasks.IntegrationTests.Infrastructure;
 namespace FuncTasks.IntegrationTests.Jobs;
 
 /// <summary>Bad input gets 400 with <c>{errors: [{key, message}]}</c> naming the problem, and changes nothing.</summary>
-public sealed class JobsInputTests : IAsyncLifetime
+public sealed class JobsInputTests : AppTest
 {
-    private readonly FuncTasksApp _app = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.Operator();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     public static TheoryData<string, string, string> BadJobs() => new()
     {
         { """{"operation":"x","source":"s"}""", "type", "needs 'type'" },
@@ -49,10 +38,10 @@ public sealed class JobsInputTests : IAsyncLifetime
     [MemberData(nameof(BadJobs))]
     public async Task A_bad_job_returns_400_naming_the_field_and_stores_nothing(string body, string key, string expected)
     {
-        var response = await _client.PostAsync("/v1/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Client.PostAsync("/v1/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Contains(expected, await response.ErrorAsync(HttpStatusCode.BadRequest, key));
-        Assert.Equal(0, await _app.CountTaskRowsAsync());
+        Assert.Equal(0, await App.CountTaskRowsAsync());
     }
 
     [Fact]
@@ -61,10 +50,10 @@ public sealed class JobsInputTests : IAsyncLifetime
         var job = JobsTestApi.AgentJob();
         job["metadata"] = new JsonObject { ["blob"] = new string('x', 40_000) };
 
-        var response = await _client.PostAsJsonAsync("/v1/jobs", job);
+        var response = await Client.PostAsJsonAsync("/v1/jobs", job);
 
         Assert.Contains("at most 30000", await response.ErrorAsync(HttpStatusCode.BadRequest, "body"));
-        Assert.Equal(0, await _app.CountTaskRowsAsync());
+        Assert.Equal(0, await App.CountTaskRowsAsync());
     }
 
     public static TheoryData<string, string, string, string> BadActions() => new()
@@ -85,27 +74,27 @@ public sealed class JobsInputTests : IAsyncLifetime
     [MemberData(nameof(BadActions))]
     public async Task A_bad_action_body_returns_400_and_leaves_the_job_as_it_was(string action, string body, string key, string expected)
     {
-        var before = await _client.CreateJobAsync(JobsTestApi.AgentJob());
+        var before = await Client.CreateJobAsync(JobsTestApi.AgentJob());
         var id = before["id"].Str();
 
-        var response = await _client.PostAsync($"/v1/jobs/{id}/{action}", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Client.PostAsync($"/v1/jobs/{id}/{action}", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Contains(expected, await response.ErrorAsync(HttpStatusCode.BadRequest, key));
-        Assert.Equal(before.ToJsonString(), (await _client.GetJobAsync(id)).ToJsonString());
-        Assert.Equal(1, await _app.CountTaskRowsAsync());
+        Assert.Equal(before.ToJsonString(), (await Client.GetJobAsync(id)).ToJsonString());
+        Assert.Equal(1, await App.CountTaskRowsAsync());
     }
 
     [Fact]
     public async Task An_agent_id_header_over_128_characters_returns_400()
     {
-        var id = (await _client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
+        var id = (await Client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/jobs/{id}/ack");
         request.Headers.Add("X-Agent-Id", new string('a', 129));
 
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         await response.ErrorAsync(HttpStatusCode.BadRequest, "X-Agent-Id");
-        Assert.Equal("ready", (await _client.GetJobAsync(id))["status"].Str());
+        Assert.Equal("ready", (await Client.GetJobAsync(id))["status"].Str());
     }
 
     [Fact]
@@ -114,9 +103,9 @@ public sealed class JobsInputTests : IAsyncLifetime
         var job = JobsTestApi.AgentJob();
         job["metadata"] = new JsonObject { ["blob"] = new string('x', 300 * 1024) };
 
-        var response = await _client.PostAsJsonAsync("/v1/jobs", job);
+        var response = await Client.PostAsJsonAsync("/v1/jobs", job);
 
         Assert.Contains("256 KB", await response.ErrorAsync(HttpStatusCode.BadRequest, "body"));
-        Assert.Equal(0, await _app.CountTaskRowsAsync());
+        Assert.Equal(0, await App.CountTaskRowsAsync());
     }
 }

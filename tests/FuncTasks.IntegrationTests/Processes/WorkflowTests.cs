@@ -5,29 +5,13 @@ using FuncTasks.IntegrationTests.Infrastructure;
 
 namespace FuncTasks.IntegrationTests.Processes;
 
-public sealed class WorkflowTests : IAsyncLifetime
+public sealed class WorkflowTests : AppTest
 {
-    private readonly FuncTasksApp _app = new();
-    private TargetServer _target = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _target = await TargetServer.StartAsync();
-        _client = _app.Operator();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _target.DisposeAsync();
-        await _app.DisposeAsync();
-    }
-
     /// <summary>fetch: url with a default; notify: url is an input; both declare method; pause: seconds with a default.</summary>
     private JsonObject Definition() => ProcessTestApi.Workflow("fetch and notify",
         ProcessTestApi.Step("fetch", "http", new JsonObject
         {
-            ["url"] = TestApi.Param(_target.Url("fetch-default")),
+            ["url"] = TestApi.Param(Target.Url("fetch-default")),
             ["method"] = TestApi.Param("POST"),
         }),
         ProcessTestApi.Step("notify", "http", new JsonObject
@@ -40,9 +24,9 @@ public sealed class WorkflowTests : IAsyncLifetime
     [Fact]
     public async Task A_workflow_is_stored_and_read_back_with_its_inputs()
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
 
-        var response = await _app.Reader().GetAsync($"/api/v1/workflows/{workflowId}");
+        var response = await App.Reader().GetAsync($"/api/v1/workflows/{workflowId}");
 
         Assert.NotNull(response.Headers.ETag);
         var workflow = (await response.EnvelopeAsync(HttpStatusCode.OK))["data"]!;
@@ -50,7 +34,7 @@ public sealed class WorkflowTests : IAsyncLifetime
         Assert.Equal("fetch and notify", workflow["name"].Str());
         Assert.Equal("TEST_PROCESS", workflow["type"].Str());
         Assert.Equal(["fetch", "notify", "pause"], workflow["steps"]!.AsArray().Select(s => s!["name"].Str()));
-        Assert.Equal(_target.Url("fetch-default"), workflow["steps"]![0]!["params"]!["url"]!["strValue"].Str());
+        Assert.Equal(Target.Url("fetch-default"), workflow["steps"]![0]!["params"]!["url"]!["strValue"].Str());
         var input = workflow["steps"]![1]!["params"]!["url"]!.AsObject();
         Assert.Equal("STRING", input["type"].Str());
         Assert.False(input.ContainsKey("strValue"));
@@ -60,46 +44,46 @@ public sealed class WorkflowTests : IAsyncLifetime
     [Fact]
     public async Task Start_params_fill_inputs_and_override_defaults_and_the_overridden_values_are_the_ones_used()
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
 
-        var started = await _client.StartProcessAsync(workflowId, new JsonObject
+        var started = await Client.StartProcessAsync(workflowId, new JsonObject
         {
-            ["fetch.url"] = TestApi.Param(_target.Url("fetch-override")),
-            ["notify.url"] = TestApi.Param(_target.Url("notify")),
+            ["fetch.url"] = TestApi.Param(Target.Url("fetch-override")),
+            ["notify.url"] = TestApi.Param(Target.Url("notify")),
             ["method"] = TestApi.Param("PUT"),
             ["seconds"] = TestApi.Param(0L),
         });
 
         Assert.Equal(workflowId, started["workflowId"].Str());
-        Assert.Equal(_target.Url("fetch-override"), started["params"]!["url"]!["strValue"].Str());
-        var process = await _client.WaitForProcessStatusAsync(started["processId"].Str(), "COMPLETED");
-        Assert.Equal(0, _target.Calls("fetch-default"));
-        Assert.Equal(1, _target.Calls("fetch-override"));
-        Assert.Equal(1, _target.Calls("notify"));
+        Assert.Equal(Target.Url("fetch-override"), started["params"]!["url"]!["strValue"].Str());
+        var process = await Client.WaitForProcessStatusAsync(started["processId"].Str(), "COMPLETED");
+        Assert.Equal(0, Target.Calls("fetch-default"));
+        Assert.Equal(1, Target.Calls("fetch-override"));
+        Assert.Equal(1, Target.Calls("notify"));
         Assert.Equal(workflowId, process["workflowId"].Str());
         Assert.Equal(started["processStepId"].Str(), process.StepOf(0)["processStepId"].Str());
         Assert.Equal("PUT", process.StepOf(0)["params"]!["method"]!["strValue"].Str());
         Assert.Equal("PUT", process.StepOf(1)["params"]!["method"]!["strValue"].Str());
         Assert.Equal(0, process.StepOf(2)["params"]!["seconds"]!["longValue"]!.GetValue<long>());
-        Assert.Equal(_target.Url("fetch-override"), process.StepOf(0)["attempts"]![0]!["params"]!["url"]!["strValue"].Str());
+        Assert.Equal(Target.Url("fetch-override"), process.StepOf(0)["attempts"]![0]!["params"]!["url"]!["strValue"].Str());
     }
 
     [Fact]
     public async Task A_step_qualified_start_param_wins_over_a_plain_one_and_can_add_a_parameter()
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
 
-        var started = await _client.StartProcessAsync(workflowId, new JsonObject
+        var started = await Client.StartProcessAsync(workflowId, new JsonObject
         {
-            ["url"] = TestApi.Param(_target.Url("everyone")),
-            ["notify.url"] = TestApi.Param(_target.Url("only-notify")),
+            ["url"] = TestApi.Param(Target.Url("everyone")),
+            ["notify.url"] = TestApi.Param(Target.Url("only-notify")),
             ["notify.timeoutSeconds"] = TestApi.Param(5L),
             ["seconds"] = TestApi.Param(0L),
         });
 
-        var process = await _client.WaitForProcessStatusAsync(started["processId"].Str(), "COMPLETED");
-        Assert.Equal(1, _target.Calls("everyone"));
-        Assert.Equal(1, _target.Calls("only-notify"));
+        var process = await Client.WaitForProcessStatusAsync(started["processId"].Str(), "COMPLETED");
+        Assert.Equal(1, Target.Calls("everyone"));
+        Assert.Equal(1, Target.Calls("only-notify"));
         Assert.Equal(5, process.StepOf(1)["params"]!["timeoutSeconds"]!["longValue"]!.GetValue<long>());
         Assert.False(process.StepOf(0)["params"]!.AsObject().ContainsKey("timeoutSeconds"));
     }
@@ -107,14 +91,14 @@ public sealed class WorkflowTests : IAsyncLifetime
     [Fact]
     public async Task A_process_is_a_task_its_id_works_on_v1_tasks_and_on_tasks()
     {
-        var workflowId = await _client.CreateWorkflowAsync(ProcessTestApi.Workflow("one call", ProcessTestApi.Http("call", _target.Url("call"))));
-        var processId = (await _client.StartProcessAsync(workflowId))["processId"].Str();
+        var workflowId = await Client.CreateWorkflowAsync(ProcessTestApi.Workflow("one call", ProcessTestApi.Http("call", Target.Url("call"))));
+        var processId = (await Client.StartProcessAsync(workflowId))["processId"].Str();
 
-        var task = await _client.WaitForStatusAsync(processId, "SUCCESSFUL");
+        var task = await Client.WaitForStatusAsync(processId, "SUCCESSFUL");
 
         Assert.Equal("one call", task["name"].Str());
         Assert.Equal("TEST_PROCESS", task["type"].Str());
-        Assert.Equal("SUCCESS", (await _client.GetJsonAsync($"/tasks/{processId}"))["status"].Str());
+        Assert.Equal("SUCCESS", (await Client.GetJsonAsync($"/tasks/{processId}"))["status"].Str());
     }
 
     public static TheoryData<string, string, string> BadStarts() => new()
@@ -135,21 +119,21 @@ public sealed class WorkflowTests : IAsyncLifetime
     [MemberData(nameof(BadStarts))]
     public async Task A_bad_start_request_returns_412_naming_the_precondition_and_starts_nothing(string why, string body, string precondition)
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
 
-        var response = await _client.PostJsonAsync("/api/v1/processes/start", body.Replace("{workflowId}", workflowId));
+        var response = await Client.PostJsonAsync("/api/v1/processes/start", body.Replace("{workflowId}", workflowId));
 
         Assert.True(response.StatusCode == HttpStatusCode.PreconditionFailed, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         await response.PreconditionFailedAsync(precondition);
-        Assert.Equal(0, await _app.CountTaskRowsAsync());
+        Assert.Equal(0, await App.CountTaskRowsAsync());
     }
 
     [Fact]
     public async Task A_missing_input_is_named_with_its_step_in_the_412()
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
 
-        var response = await _client.PostJsonAsync("/api/v1/processes/start", $$"""{"workflowId": "{{workflowId}}"}""");
+        var response = await Client.PostJsonAsync("/api/v1/processes/start", $$"""{"workflowId": "{{workflowId}}"}""");
 
         var data = await response.PreconditionFailedAsync("params");
         Assert.Equal("Step 'notify' needs parameter 'url' (STRING); give it in 'params' as 'url' or 'notify.url'.", data["reason"].Str());
@@ -174,7 +158,7 @@ public sealed class WorkflowTests : IAsyncLifetime
     [MemberData(nameof(BadDefinitions))]
     public async Task A_bad_workflow_definition_returns_412_naming_the_precondition(string why, string body, string precondition)
     {
-        var response = await _client.PostJsonAsync("/api/v1/workflows", body);
+        var response = await Client.PostJsonAsync("/api/v1/workflows", body);
 
         Assert.True(response.StatusCode == HttpStatusCode.PreconditionFailed, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         await response.PreconditionFailedAsync(precondition);
@@ -183,24 +167,24 @@ public sealed class WorkflowTests : IAsyncLifetime
     [Fact]
     public async Task Reading_an_unknown_workflow_returns_412_naming_workflowId()
     {
-        await (await _client.GetAsync($"/api/v1/workflows/{Guid.NewGuid()}")).PreconditionFailedAsync("workflowId");
-        await (await _client.GetAsync("/api/v1/workflows/not-a-guid")).PreconditionFailedAsync("workflowId");
+        await (await Client.GetAsync($"/api/v1/workflows/{Guid.NewGuid()}")).PreconditionFailedAsync("workflowId");
+        await (await Client.GetAsync("/api/v1/workflows/not-a-guid")).PreconditionFailedAsync("workflowId");
     }
 
     [Fact]
     public async Task Start_params_that_would_overflow_a_step_row_return_412()
     {
-        var workflowId = await _client.CreateWorkflowAsync(Definition());
-        var parameters = new JsonObject { ["notify.url"] = TestApi.Param(_target.Url("n")) };
+        var workflowId = await Client.CreateWorkflowAsync(Definition());
+        var parameters = new JsonObject { ["notify.url"] = TestApi.Param(Target.Url("n")) };
         for (var i = 0; i < 3; i++)
         {
             parameters[$"notify.filler{i}"] = TestApi.Param(new string('x', 15_000));
         }
 
-        var response = await _client.PostAsJsonAsync("/api/v1/processes/start", new JsonObject { ["workflowId"] = workflowId, ["params"] = parameters });
+        var response = await Client.PostAsJsonAsync("/api/v1/processes/start", new JsonObject { ["workflowId"] = workflowId, ["params"] = parameters });
 
         var data = await response.PreconditionFailedAsync("params");
         Assert.Contains("at most 30000", data["reason"].Str());
-        Assert.Equal(0, await _app.CountTaskRowsAsync());
+        Assert.Equal(0, await App.CountTaskRowsAsync());
     }
 }

@@ -9,31 +9,22 @@ using Microsoft.Extensions.Logging;
 
 namespace FuncTasks.IntegrationTests.TaskInfo;
 
-public sealed class TaskInfoTests : IAsyncLifetime
+public sealed class TaskInfoTests : AppTest
 {
-    private readonly CapturedLogs _logs = new();
-    private readonly FuncTasksApp _app;
-    private TargetServer _target = null!;
-    private HttpClient _client = null!;
+    private readonly CapturedLogs _logs;
 
-    public TaskInfoTests() => _app = new FuncTasksApp(services: s => s.AddSingleton<ILoggerProvider>(_logs));
-
-    public async Task InitializeAsync()
+    public TaskInfoTests()
+        : this(new CapturedLogs())
     {
-        _target = await TargetServer.StartAsync();
-        _client = _app.Operator();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _target.DisposeAsync();
-        await _app.DisposeAsync();
-    }
+    private TaskInfoTests(CapturedLogs logs)
+        : base(new FuncTasksApp(services: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
 
     [Fact]
     public async Task A_running_task_is_RUNNING_with_a_start_time_and_no_completion_or_error()
     {
-        var created = await _client.CreateTaskAsync(new JsonObject
+        var created = await Client.CreateTaskAsync(new JsonObject
         {
             ["name"] = "long wait",
             ["type"] = "SITE_TEST",
@@ -42,7 +33,7 @@ public sealed class TaskInfoTests : IAsyncLifetime
         });
         var id = created["id"].Str();
 
-        var task = await _app.Reader().WaitForInfoAsync(id, t => t["start_time"] is not null);
+        var task = await App.Reader().WaitForInfoAsync(id, t => t["start_time"] is not null);
 
         TaskInfoSeed.AssertMatches(task);
         Assert.Equal(id, task["id"].Str());
@@ -55,8 +46,8 @@ public sealed class TaskInfoTests : IAsyncLifetime
         Assert.Null(task["error"]);
         Assert.Empty(task["_meta"]!["errors"]!.AsArray());
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.DeleteAsync($"/v1/tasks/{id}")).StatusCode);
-        var cancelled = await _client.WaitForInfoAsync(id, t => t["status"].Str() == "CANCELLED");
+        Assert.Equal(HttpStatusCode.OK, (await Client.DeleteAsync($"/v1/tasks/{id}")).StatusCode);
+        var cancelled = await Client.WaitForInfoAsync(id, t => t["status"].Str() == "CANCELLED");
         TaskInfoSeed.AssertMatches(cancelled);
         Assert.True(cancelled["complete_time"].Time() >= cancelled["start_time"].Time());
         Assert.Null(cancelled["error"]);
@@ -65,10 +56,10 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [Fact]
     public async Task A_succeeded_task_is_SUCCESS_at_100_with_both_times()
     {
-        var created = await _client.CreateTaskAsync(TestApi.Task("two calls", TestApi.HttpStep("a", _target.Url("a")), TestApi.HttpStep("b", _target.Url("b"))));
+        var created = await Client.CreateTaskAsync(TestApi.Task("two calls", TestApi.HttpStep("a", Target.Url("a")), TestApi.HttpStep("b", Target.Url("b"))));
         var id = created["id"].Str();
 
-        var task = await _client.WaitForInfoAsync(id, t => t["status"].Str() == "SUCCESS");
+        var task = await Client.WaitForInfoAsync(id, t => t["status"].Str() == "SUCCESS");
 
         TaskInfoSeed.AssertMatches(task);
         Assert.Equal("two calls", task["description"].Str());
@@ -81,11 +72,11 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_task_is_ERROR_and_its_error_has_real_frames_and_the_http_failure_as_cause()
     {
-        _target.Respond("b", 500, "database is down");
-        var created = await _client.CreateTaskAsync(TestApi.Task("fails at b", TestApi.HttpStep("a", _target.Url("a")), TestApi.HttpStep("b", _target.Url("b"))));
+        Target.Respond("b", 500, "database is down");
+        var created = await Client.CreateTaskAsync(TestApi.Task("fails at b", TestApi.HttpStep("a", Target.Url("a")), TestApi.HttpStep("b", Target.Url("b"))));
         var id = created["id"].Str();
 
-        var task = await _client.WaitForInfoAsync(id, t => t["status"].Str() == "ERROR");
+        var task = await Client.WaitForInfoAsync(id, t => t["status"].Str() == "ERROR");
 
         TaskInfoSeed.AssertMatches(task);
         Assert.Equal(50, task["progress"]!.GetValue<int>());
@@ -115,11 +106,11 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [Fact]
     public async Task A_task_created_but_not_started_is_QUEUED_without_start_time()
     {
-        var snapshot = await _app.Services.GetRequiredService<CreateTaskHandler>().HandleAsync(
+        var snapshot = await App.Services.GetRequiredService<CreateTaskHandler>().HandleAsync(
             new CreateTask("manual", "MANUAL_RUN", null, [new NewStep("wait", "delay", null, new Dictionary<string, ParamValue> { ["seconds"] = ParamValue.Of(0L) })], Start: false),
             CancellationToken.None);
 
-        var task = await _client.GetJsonAsync($"/tasks/{snapshot.Task.Id}");
+        var task = await Client.GetJsonAsync($"/tasks/{snapshot.Task.Id}");
 
         TaskInfoSeed.AssertMatches(task);
         Assert.Equal("QUEUED", task["status"].Str());
@@ -130,19 +121,19 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [Fact]
     public async Task Progress_grows_as_steps_complete()
     {
-        var workflowId = await _client.CreateWorkflowAsync(ProcessTestApi.Workflow("three approvals",
+        var workflowId = await Client.CreateWorkflowAsync(ProcessTestApi.Workflow("three approvals",
             ProcessTestApi.External("one"), ProcessTestApi.External("two"), ProcessTestApi.External("three")));
-        var processId = (await _client.StartProcessAsync(workflowId))["processId"].Str();
+        var processId = (await Client.StartProcessAsync(workflowId))["processId"].Str();
         var seen = new List<int>();
 
         for (var step = 0; step < 3; step++)
         {
-            var process = await _client.WaitForStepStatusAsync(processId, step, "STARTED");
-            seen.Add((await _client.GetJsonAsync($"/tasks/{processId}"))["progress"]!.GetValue<int>());
-            await (await _client.CompleteStepAsync(process.StepOf(step)["processStepId"].Str())).EnvelopeAsync(HttpStatusCode.OK);
+            var process = await Client.WaitForStepStatusAsync(processId, step, "STARTED");
+            seen.Add((await Client.GetJsonAsync($"/tasks/{processId}"))["progress"]!.GetValue<int>());
+            await (await Client.CompleteStepAsync(process.StepOf(step)["processStepId"].Str())).EnvelopeAsync(HttpStatusCode.OK);
         }
 
-        var done = await _client.WaitForInfoAsync(processId, t => t["status"].Str() == "SUCCESS");
+        var done = await Client.WaitForInfoAsync(processId, t => t["status"].Str() == "SUCCESS");
         seen.Add(done["progress"]!.GetValue<int>());
         Assert.Equal([0, 33, 66, 100], seen);
     }
@@ -153,7 +144,7 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [InlineData("0000-zzzz")]
     public async Task An_id_that_is_not_a_uuid_returns_400_with_an_op_id_that_is_in_the_log(string id)
     {
-        var body = await (await _client.GetAsync($"/tasks/{id}")).ResponseErrorAsync(HttpStatusCode.BadRequest);
+        var body = await (await Client.GetAsync($"/tasks/{id}")).ResponseErrorAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal("INVALID_REQUEST", body["error_code"].Str());
         Assert.Contains("task_id must be a UUID", body["message"].Str());
@@ -163,24 +154,24 @@ public sealed class TaskInfoTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_task_returns_404_without_a_body()
     {
-        await (await _client.GetAsync($"/tasks/{Guid.NewGuid()}")).AssertNoBodyAsync(HttpStatusCode.NotFound);
-        await (await _client.GetAsync($"/tasks/{Guid.Empty}")).AssertNoBodyAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync($"/tasks/{Guid.NewGuid()}")).AssertNoBodyAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync($"/tasks/{Guid.Empty}")).AssertNoBodyAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task No_key_or_a_wrong_key_returns_401_without_a_body()
     {
-        await (await _app.Anonymous().GetAsync($"/tasks/{Guid.NewGuid()}")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
-        await (await _app.Anonymous().GetAsync("/tasks")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
-        await (await _app.Client("not-a-key").GetAsync("/tasks")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
+        await (await App.Anonymous().GetAsync($"/tasks/{Guid.NewGuid()}")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
+        await (await App.Anonymous().GetAsync("/tasks")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
+        await (await App.Client("not-a-key").GetAsync("/tasks")).AssertNoBodyAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task A_reader_key_may_read_task_info()
     {
-        var created = await _client.CreateTaskAsync(TestApi.Task("readable", TestApi.DelayStep("d", 0)));
+        var created = await Client.CreateTaskAsync(TestApi.Task("readable", TestApi.DelayStep("d", 0)));
 
-        var task = await _app.Reader().WaitForInfoAsync(created["id"].Str(), t => t["status"].Str() == "SUCCESS");
+        var task = await App.Reader().WaitForInfoAsync(created["id"].Str(), t => t["status"].Str() == "SUCCESS");
 
         Assert.Equal(created["id"].Str(), task["id"].Str());
     }
