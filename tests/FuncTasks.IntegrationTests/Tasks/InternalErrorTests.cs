@@ -8,8 +8,12 @@ namespace FuncTasks.IntegrationTests.Tasks;
 
 public sealed class InternalErrorTests
 {
-    [Fact]
-    public async Task A_storage_failure_returns_500_with_a_reference_token_that_is_in_the_log_and_no_exception_text()
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    [InlineData("LIST")]
+    public async Task A_storage_failure_returns_500_with_a_reference_token_that_is_in_the_log_and_no_exception_text(string method)
     {
         var logs = new CapturedLogs();
         await using var app = new FuncTasksApp(services: s => s.AddSingleton<ILoggerProvider>(logs));
@@ -17,7 +21,9 @@ public sealed class InternalErrorTests
         await client.GetAsync("/v1/tasks");
         await app.TasksTable.DeleteAsync();
 
-        var response = await client.GetAsync($"/v1/tasks/{Guid.NewGuid()}");
+        var response = method == "LIST"
+            ? await client.GetAsync("/v1/tasks?taskStatus=FAILED")
+            : await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/v1/tasks/{Guid.NewGuid()}"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
