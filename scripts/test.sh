@@ -13,7 +13,7 @@ echo "== dotnet build"
 dotnet build FuncTasks.sln -c Release --nologo
 
 echo "== dotnet test"
-dotnet test FuncTasks.sln -c Release --no-build --nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
+dotnet test FuncTasks.sln -c Release --no-build --nologo -m:1 --logger "console;verbosity=normal" --results-directory artifacts/test-results
 
 echo "== bicep build + lint"
 bash scripts/bicep-check.sh

@@ -31,16 +31,16 @@ public sealed class RunnerResilienceTests
         {
             using var client = Client(first.Url);
             var created = await client.CreateTaskAsync(TestApi.Task("survives a crash",
-                TestApi.HttpStep("before", target.Url("before")), TestApi.DelayStep("long", 5), TestApi.HttpStep("after", target.Url("after"))));
+                TestApi.HttpStep("before", target.Url("before")), TestApi.DelayStep("long", 8), TestApi.HttpStep("after", target.Url("after"))));
             taskId = created["id"].Str();
-            await client.WaitForTaskAsync(taskId, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS");
+            await client.WaitForTaskAsync(taskId, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS", TimeSpan.FromSeconds(90));
 
             await first.KillAsync();
         }
 
         await using var second = await LocalHostProcess.StartAsync(settings);
         using var again = Client(second.Url);
-        var done = await again.WaitForStatusAsync(taskId, "SUCCESSFUL", TimeSpan.FromSeconds(60));
+        var done = await again.WaitForStatusAsync(taskId, "SUCCESSFUL", TimeSpan.FromSeconds(120));
 
         Assert.All(done["subTasks"]!.AsArray(), s => Assert.Equal("SUCCESSFUL", s!["status"].Str()));
         Assert.Equal(1, target.Calls("before"));
