@@ -41,7 +41,7 @@ internal sealed class MessageLease : IAsyncDisposable
         {
             await _queue.DeleteMessageAsync(_messageId, _popReceipt, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsGone(ex))
         {
             // Already gone (redelivered and deleted elsewhere): nothing left to do.
         }
@@ -60,7 +60,7 @@ internal sealed class MessageLease : IAsyncDisposable
         {
             await _queue.UpdateMessageAsync(_messageId, _popReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsGone(ex))
         {
         }
         finally
@@ -88,7 +88,7 @@ internal sealed class MessageLease : IAsyncDisposable
 
                     await onBeat(_stop.Token);
                 }
-                catch (RequestFailedException ex) when (ex.Status == 404)
+                catch (RequestFailedException ex) when (IsGone(ex))
                 {
                     await _lost.CancelAsync();
                     return;
@@ -106,6 +106,13 @@ internal sealed class MessageLease : IAsyncDisposable
     }
 
     public Action<Exception>? BeatFailed { get; init; }
+
+    /// <summary>
+    /// The message is no longer ours: deleted (404), or received again by another worker after it became visible,
+    /// which changed its pop receipt (400 PopReceiptMismatch). Retrying with the old receipt can never succeed.
+    /// </summary>
+    private static bool IsGone(RequestFailedException ex) =>
+        ex.Status == 404 || (ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch");
 
     private async Task RenewAsync()
     {
