@@ -18,7 +18,13 @@ public static class Memory
 
         var tasks = context.Quick ? 200 : 1000;
         // One worker per task, so every task really is running (a queued task costs the host nothing).
-        var settings = new Dictionary<string, string> { ["FuncTasks:Runner:Workers"] = tasks.ToString(Inv.C) };
+        // Long steps: a longer visibility timeout and cancel check keep 1,000 leases from flooding Azurite with renewals.
+        var settings = new Dictionary<string, string>
+        {
+            ["FuncTasks:Runner:Workers"] = tasks.ToString(Inv.C),
+            ["FuncTasks:Runner:VisibilityTimeout"] = "00:05:00",
+            ["FuncTasks:Runner:CancelCheckInterval"] = "00:01:00",
+        };
         await using var host = await context.StartHostAsync("memory", settings, cancellationToken: ct);
         var warm = await TasksClient.CreateManyAsync(host.Http, 20, 8, _ => TasksClient.Delays(2), ct);
         foreach (var id in warm)
@@ -54,7 +60,7 @@ public static class Memory
         result.Rows.Add(new Row($"working set with {running} tasks running", loaded / 1048576.0, null, "MiB"));
         result.Rows.Add(new Row("per running task", perTaskKiB, null, "KiB"));
         result.Targets.Add(new TargetCheck("≤ 100 KB per in-progress task", perTaskKiB * 1.024, "KB", perTaskKiB * 1.024 <= 100));
-        result.Notes.Add($"{tasks} tasks with one `delay 3600` step, Workers = {tasks} so all are running at once (healthz stepsRunning = {running}); working set = VmRSS, median of 5 samples.");
+        result.Notes.Add($"{tasks} tasks with one `delay 3600` step, Workers = {tasks} so all are running at once, VisibilityTimeout 5 min, CancelCheckInterval 1 min (healthz stepsRunning = {running}); working set = VmRSS, median of 5 samples.");
     }
 
     private static async Task<int> StepsRunningAsync(HostUnderTest host, CancellationToken ct)
