@@ -147,7 +147,9 @@ public sealed partial class QueueTaskRunner(
         lease.Start(beat, time, ct => CheckCancelledAsync(run.TaskId, ct));
         try
         {
-            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, run, linked.Token));
+            // A run started by this host begins from the snapshot it just wrote (no read); otherwise the executor reads.
+            var started = (store as TableTaskStore)?.TakeStarted(run.TaskId, run.Generation);
+            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, run, started, linked.Token));
             if (outcome == StepRunKind.Interrupted)
             {
                 // Host stopping or message lost: leave it; it reappears and the step runs again.
@@ -209,9 +211,10 @@ public sealed partial class QueueTaskRunner(
         }
     }
 
-    private sealed class QueueLoopContext(StepExecutor executor, RunMessage run, CancellationToken stopping) : ITaskLoopContext
+    private sealed class QueueLoopContext(StepExecutor executor, RunMessage run, TaskSnapshot? started, CancellationToken stopping) : ITaskLoopContext
     {
-        private StepRunOutcome? _previous;
+        // The executor continues from the previous outcome's snapshot; the first step from the one this host wrote.
+        private StepRunOutcome? _previous = started is null ? null : StepRunOutcome.Nothing(started);
 
         public async Task<StepRunKind> RunNextStepAsync()
         {
