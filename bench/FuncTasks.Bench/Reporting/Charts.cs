@@ -18,7 +18,7 @@ public static class Charts
         if (results.Latencies.Count > 0)
         {
             var path = Path.Combine(folder, "latency.png");
-            Latency(results).SavePng(path, 1100, 560);
+            Latency(results).SavePng(path, 1300, 600);
             written.Add(path);
         }
 
@@ -89,14 +89,14 @@ public static class Charts
         plot.ShowLegend(Alignment.UpperLeft);
         var ticks = series.Select((s, i) => new Tick(i * 4 + 1, s.Name.Replace(" (", "\n(", StringComparison.Ordinal))).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 35;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 10;
         var yTicks = new[] { 0.1, 1, 10, 100, 1000, 10000 }.Select(v => new Tick(Math.Log10(v), v.ToString(Infrastructure.Inv.C) + " ms")).ToArray();
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(yTicks);
         plot.Axes.SetLimitsY(-1, Math.Log10(Math.Max(10, series.Select(s => s.P99).DefaultIfEmpty(10).Max())) + 0.4);
         plot.Title("Latency percentiles (log scale): FuncTasks paths and the raw storage paths, same run");
-        plot.Layout.Fixed(new PixelPadding(70, 20, 170, 40));
+        plot.Layout.Fixed(new PixelPadding(70, 110, 150, 40));
         return plot;
     }
 }

@@ -42,8 +42,7 @@ public static class Report
 
             foreach (var r in s.Rows)
             {
-                var raw = r.Raw is null ? "" : Number(r.Raw, r.Unit) + (r.RawLabel is null ? "" : $" ({r.RawLabel})");
-                md.AppendLine(Infrastructure.Inv.C, $"| {s.Id} | {s.Title} | {r.Metric} | {(r.Ours is null ? "" : Number(r.Ours, r.Unit))} | {raw} | {(r.Ratio is { } x ? Number(x) + "×" : "")} |");
+                md.AppendLine(Infrastructure.Inv.C, $"| {s.Id} | {s.Title} | {r.Metric} | {r.OursText} | {r.RawText} | {(r.Ratio is { } x ? Number(x) + "×" : "")} |");
             }
         }
 
@@ -92,7 +91,8 @@ public static class Report
             foreach (var r in s.Rows)
             {
                 var metric = r.Metric.Length > 70 ? r.Metric[..70] : r.Metric;
-                w.WriteLine($"   {metric,-72} {(r.Ours is null ? "" : Number(r.Ours, r.Unit)),14} {(r.Raw is null ? "" : Number(r.Raw, r.Unit)),14} {(r.Ratio is { } x ? Number(x) + "×" : ""),8}");
+                var raw = !r.Compare || r.Raw is null ? "" : Number(r.Raw, r.Unit);
+                w.WriteLine($"   {metric,-72} {r.OursText,14} {raw,14} {(r.Ratio is { } x ? Number(x) + "×" : ""),8}");
             }
 
             foreach (var t in s.Targets)

@@ -48,10 +48,17 @@ public sealed class ScenarioResult
     public double Seconds { get; set; }
 }
 
-/// <summary>One measured figure, ours next to the raw storage path measured in the same run.</summary>
-public sealed record Row(string Metric, double? Ours, double? Raw, string Unit, string? RawLabel = null)
+/// <summary>
+/// One measured figure, ours next to the raw storage path measured in the same run; with <see cref="Compare"/> false,
+/// two figures of ours side by side (e.g. at 1,000 and at 20,000 tasks), shown as "a / b" without a ratio.
+/// </summary>
+public sealed record Row(string Metric, double? Ours, double? Raw, string Unit, string? RawLabel = null, bool Compare = true)
 {
-    public double? Ratio => Ours is { } o && Raw is { } r && r > 0 ? o / r : null;
+    public double? Ratio => Compare && Ours is { } o && Raw is { } r && r > 0 ? o / r : null;
+
+    public string OursText => Compare || Raw is null ? (Ours is null ? "" : Report.Number(Ours, Unit)) : $"{Report.Number(Ours, Unit)} / {Report.Number(Raw, Unit)}";
+
+    public string RawText => !Compare || Raw is null ? "" : Report.Number(Raw, Unit) + (RawLabel is null ? "" : $" ({RawLabel})");
 }
 
 public sealed record TargetCheck(string Target, double Value, string Unit, bool Met);

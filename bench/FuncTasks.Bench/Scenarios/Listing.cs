@@ -53,9 +53,10 @@ public static class Listing
         result.Rows.Add(new Row($"first page p50 at {large} vs raw first-page query", l.First, l.RawFirst, "ms", "QueryAsync top 20"));
         result.Rows.Add(new Row($"page {deepPage} p50 at {small}", s.Deep, null, "ms"));
         result.Rows.Add(new Row($"page {deepPage} p50 at {large}", l.Deep, null, "ms"));
-        result.Rows.Add(new Row($"raw count scan (PartitionKey only) at {small} / {large}", s.RawCount, l.RawCount, "ms"));
-        result.Rows.Add(new Row($"host working set after listing at {small} / {large}", s.WorkingSetMiB, l.WorkingSetMiB, "MiB"));
-        result.Rows.Add(new Row($"totalElements at {small} / {large}", s.Total, l.Total, "tasks"));
+        result.Rows.Add(new Row($"raw count scan (PartitionKey only, what a page without the maintained count pays) at {small} / {large}", s.RawCount, l.RawCount, "ms", Compare: false));
+        result.Rows.Add(new Row($"host working set after listing at {small} / {large}", s.WorkingSetMiB, l.WorkingSetMiB, "MiB", Compare: false));
+        result.Rows.Add(new Row($"totalElements at {small} / {large}", s.Total, l.Total, "tasks", Compare: false));
+        result.Rows.Add(new Row($"raw first-page query at {small} / {large} (Azurite's own growth)", s.RawFirst, l.RawFirst, "ms", Compare: false));
         var firstRatio = l.First / s.First;
         var deepRatio = l.Deep / s.Deep;
         result.Targets.Add(new TargetCheck($"first page at {large} ≤ 1.5 × at {small}", firstRatio, "×", firstRatio <= 1.5));
