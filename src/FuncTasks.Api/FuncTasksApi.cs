@@ -17,7 +17,9 @@ public static class FuncTasksApi
     public static IServiceCollection AddFuncTasks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddFuncTasksCore();
-        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        // A task and its steps are inserted in one entity-group transaction (at most 100 entities): refuse to start
+        // with a MaxSteps that could not be stored rather than fail a request later.
+        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<ApiKeyAuthenticator>();

@@ -36,6 +36,16 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public void A_max_steps_that_one_transaction_cannot_store_stops_the_host_at_start()
+    {
+        using var app = new FuncTasksApp(new Dictionary<string, string?> { ["FuncTasks:Engine:MaxSteps"] = "150" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("MaxSteps", error.ToString());
+    }
+
+    [Fact]
     public void The_schema_check_rejects_a_body_that_breaks_the_vcf_schema()
     {
         Assert.NotEmpty(VcfSchema.Errors("Task", """{"name":"no id, status or creationTimestamp"}"""));
