@@ -19,6 +19,7 @@ public static class DependencyInjection
         services.TryAddSingleton<StepActionRegistry>();
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<TaskMutation>();
+        services.TryAddSingleton<TaskValidation>();
         services.TryAddSingleton<CreateTaskHandler>();
         services.TryAddSingleton<RetryTaskHandler>();
         services.TryAddSingleton<CancelTaskHandler>();

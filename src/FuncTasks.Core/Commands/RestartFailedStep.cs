@@ -8,7 +8,7 @@ public sealed record RestartFailedStep(Guid StepId, IReadOnlyDictionary<string, 
 /// The operation that sets FuncTasks apart: the failed step gets corrected parameters (those given replace
 /// the same-named ones), is set Started, and the task carries on from exactly there.
 /// </summary>
-public sealed class RestartFailedStepHandler(TaskMutation mutation, CreateTaskHandler validation)
+public sealed class RestartFailedStepHandler(TaskMutation mutation, TaskValidation validation)
 {
     public async Task<TaskStep> HandleAsync(RestartFailedStep command, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ public sealed class RestartFailedStepHandler(TaskMutation mutation, CreateTaskHa
             : throw new TaskNotFoundException("Process step", stepId.ToString());
 
     public static TaskUpdate Restart(
-        TaskSnapshot snapshot, int index, IReadOnlyDictionary<string, ParamValue> changes, DateTimeOffset now, CreateTaskHandler validation)
+        TaskSnapshot snapshot, int index, IReadOnlyDictionary<string, ParamValue> changes, DateTimeOffset now, TaskValidation validation)
     {
         var step = snapshot.Steps.FirstOrDefault(s => s.Index == index)
             ?? throw new TaskNotFoundException("Process step", TaskIds.StepId(snapshot.Task.Id, index).ToString());

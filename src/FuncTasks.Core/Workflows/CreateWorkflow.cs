@@ -15,7 +15,7 @@ public sealed record CreateWorkflow(string? Name, string? Type, string? Descript
 /// <c>stepName.param</c>); a step without inputs is checked against its action now, one with inputs at start.
 /// </summary>
 public sealed class CreateWorkflowHandler(
-    IWorkflowStore store, CreateTaskHandler validation, StepActionRegistry actions, TimeProvider time, IOptions<EngineOptions> options)
+    IWorkflowStore store, TaskValidation validation, StepActionRegistry actions, TimeProvider time, IOptions<EngineOptions> options)
 {
     public const string DefaultType = "PROCESS";
 
@@ -38,14 +38,14 @@ public sealed class CreateWorkflowHandler(
 
     private void Validate(CreateWorkflow command)
     {
-        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > CreateTaskHandler.MaxNameLength)
+        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > TaskValidation.MaxNameLength)
         {
-            throw new InvalidRequestException("name", $"The workflow needs a 'name' of 1 to {CreateTaskHandler.MaxNameLength} characters.");
+            throw new InvalidRequestException("name", $"The workflow needs a 'name' of 1 to {TaskValidation.MaxNameLength} characters.");
         }
 
-        if (command.Type is { Length: > CreateTaskHandler.MaxNameLength })
+        if (command.Type is { Length: > TaskValidation.MaxNameLength })
         {
-            throw new InvalidRequestException("type", $"The workflow 'type' must be at most {CreateTaskHandler.MaxNameLength} characters.");
+            throw new InvalidRequestException("type", $"The workflow 'type' must be at most {TaskValidation.MaxNameLength} characters.");
         }
 
         if (command.Steps is null || command.Steps.Count == 0)
@@ -69,9 +69,9 @@ public sealed class CreateWorkflowHandler(
                 throw new InvalidRequestException(field, $"{field} must be an object {{name, action, params}}.");
             }
 
-            if (string.IsNullOrWhiteSpace(step.Name) || step.Name.Length > CreateTaskHandler.MaxNameLength)
+            if (string.IsNullOrWhiteSpace(step.Name) || step.Name.Length > TaskValidation.MaxNameLength)
             {
-                throw new InvalidRequestException($"{field}.name", $"{field} needs a 'name' of 1 to {CreateTaskHandler.MaxNameLength} characters.");
+                throw new InvalidRequestException($"{field}.name", $"{field} needs a 'name' of 1 to {TaskValidation.MaxNameLength} characters.");
             }
 
             if (!names.Add(step.Name.Trim()))

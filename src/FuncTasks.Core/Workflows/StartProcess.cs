@@ -12,7 +12,7 @@ namespace FuncTasks.Core.Workflows;
 public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params);
 
 /// <summary>Starts a process (a task with origin <c>process</c>) from a stored workflow definition.</summary>
-public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHandler create)
+public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHandler create, TaskValidation validation)
 {
     public const string Origin = "process";
 
@@ -25,14 +25,12 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         {
             try
             {
-                create.ValidateStep(step.Action, step.Params!, $"Step '{step.Name}'");
+                validation.ValidateStep(step.Action, step.Params!, $"Step '{step.Name}'");
             }
             catch (InvalidRequestException invalid)
             {
                 throw new InvalidRequestException("params", invalid.Message);
             }
-
-            ParamsSize.Check(step.Params!, "params", $"Step '{step.Name}'");
         }
 
         var extensions = JsonSerializer.Serialize(new ProcessExtensions(workflow.Id));

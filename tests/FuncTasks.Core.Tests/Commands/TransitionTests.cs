@@ -123,9 +123,7 @@ public sealed class TransitionTests
         Assert.Equal((1, StepState.Completed), (update.NewAttempts![0].Number, update.NewAttempts[0].Outcome));
     }
 
-    private static CreateTaskHandler Validation() => new(
-        Mock.Of<ITaskStore>(),
-        null!,
+    private static TaskValidation Validation() => new(
         new StepActionRegistry([new Actions.DelayStepAction(TimeProvider.System), new Actions.ExternalStepAction()]),
         Options.Create(new EngineOptions()));
 }

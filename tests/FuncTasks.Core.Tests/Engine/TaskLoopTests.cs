@@ -164,6 +164,7 @@ public sealed class TaskLoopTests
         private readonly Mock<IStepAction> _check = new();
         private readonly List<long> _seen = [];
         private readonly StepExecutor _executor;
+        private readonly TaskValidation _validation;
         private readonly CreateTaskHandler _create;
         private readonly TaskMutation _mutation;
 
@@ -191,7 +192,8 @@ public sealed class TaskLoopTests
             var actions = new StepActionRegistry([_check.Object, new ExternalStepAction()]);
             _executor = new StepExecutor(_store.Object, actions, new RunningSteps(), _time, options, NullLogger<StepExecutor>.Instance);
             _mutation = new TaskMutation(_store.Object, Runner.Object, _time, options, NullLogger<TaskMutation>.Instance);
-            _create = new CreateTaskHandler(_store.Object, _mutation, actions, options);
+            _validation = new TaskValidation(actions, options);
+            _create = new CreateTaskHandler(_store.Object, _mutation, _validation);
         }
 
         public Mock<ITaskRunner> Runner { get; } = new();
@@ -200,7 +202,7 @@ public sealed class TaskLoopTests
 
         public IReadOnlyList<long> Seen => _seen;
 
-        public RestartFailedStepHandler Restart => new(_mutation, _create);
+        public RestartFailedStepHandler Restart => new(_mutation, _validation);
 
         public CancelTaskHandler Cancel => new(_mutation);
 

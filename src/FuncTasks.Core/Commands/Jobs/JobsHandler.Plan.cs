@@ -22,7 +22,7 @@ public sealed partial class JobsHandler
 
             ValidatePlan(plan, data.AwaitsPredecessors, "steps");
             var first = data.AwaitsPredecessors ? 1 : 0;
-            var wanted = plan.Select((p, i) => NewTaskStep(s.Task.Id, first + i, p, now)).ToList();
+            var wanted = plan.Select((p, i) => p.ToPendingStep(s.Task.Id, first + i, now)).ToList();
             var existing = s.Steps.Select(x => x.Index).ToHashSet();
             var planned = data with { Kind = JobKind.Planned };
             return new TaskUpdate(

@@ -107,7 +107,7 @@ public sealed partial class JobsHandler
             Params = step.Params,
             Outcome = StepState.Completed,
         };
-        var waiting = NewTaskStep(s.Task.Id, s.Task.StepCount, AwaitStep(JobData.StepParts, parts), now);
+        var waiting = AwaitStep(JobData.StepParts, parts).ToPendingStep(s.Task.Id, s.Task.StepCount, now);
         var split = data with
         {
             Kind = JobKind.Parent,

@@ -35,7 +35,7 @@ public sealed record JobEdit
 public sealed partial class JobsHandler(
     ITaskStore store,
     TaskMutation mutation,
-    CreateTaskHandler validation,
+    TaskValidation validation,
     IOptions<EngineOptions> options,
     ILogger<JobsHandler> logger)
 {
@@ -189,7 +189,7 @@ public sealed partial class JobsHandler(
             Origin = Origin,
             Extensions = data.ToJson(),
         };
-        var snapshot = await store.CreateAsync(task, work.Select((s, i) => NewTaskStep(id, i, s, now)).ToList(), cancellationToken);
+        var snapshot = await store.CreateAsync(task, work.Select((s, i) => s.ToPendingStep(id, i, now)).ToList(), cancellationToken);
         if (start && schedule)
         {
             await ScheduleEngineWorkAsync(snapshot, cancellationToken);
@@ -197,18 +197,6 @@ public sealed partial class JobsHandler(
 
         return snapshot;
     }
-
-    private static TaskStep NewTaskStep(Guid taskId, int index, NewStep step, DateTimeOffset now) => new()
-    {
-        TaskId = taskId,
-        Index = index,
-        Name = step.Name!.Trim(),
-        Action = step.Action!.Trim().ToLowerInvariant(),
-        Description = step.Description,
-        Params = step.Params ?? StepParams.Empty,
-        Status = StepState.Pending,
-        CreatedAt = now,
-    };
 
     private static NewStep AwaitStep(string name, IEnumerable<Guid> ids) => new(
         name,
@@ -237,14 +225,14 @@ public sealed partial class JobsHandler(
                 throw new InvalidRequestException(item, $"{item} must be an object {{name, action, params}}.");
             }
 
-            if (string.IsNullOrWhiteSpace(plan[i].Name) || plan[i].Name!.Length > CreateTaskHandler.MaxNameLength)
+            if (string.IsNullOrWhiteSpace(plan[i].Name) || plan[i].Name!.Length > TaskValidation.MaxNameLength)
             {
-                throw new InvalidRequestException(item + ".name", $"{item} needs a 'name' of 1 to {CreateTaskHandler.MaxNameLength} characters.");
+                throw new InvalidRequestException(item + ".name", $"{item} needs a 'name' of 1 to {TaskValidation.MaxNameLength} characters.");
             }
 
-            if (plan[i].Description is { Length: > CreateTaskHandler.MaxDescriptionLength })
+            if (plan[i].Description is { Length: > TaskValidation.MaxDescriptionLength })
             {
-                throw new InvalidRequestException(item + ".description", $"{item} 'description' must be at most {CreateTaskHandler.MaxDescriptionLength} characters.");
+                throw new InvalidRequestException(item + ".description", $"{item} 'description' must be at most {TaskValidation.MaxDescriptionLength} characters.");
             }
 
             validation.ValidateStep(plan[i].Action, plan[i].Params ?? StepParams.Empty, item);
