@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, integration tests against real Azurite (started by the tests
-# from node_modules unless FUNCTASKS_TEST_STORAGE names a running one), and the Bicep build + lint.
+# from node_modules unless FUNCTASKS_TEST_STORAGE names a running one), browser tests (Debian's Chromium,
+# installed here if missing), and the Bicep build + lint. Installs what it needs on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== apt-get install chromium"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium > /dev/null
+fi
 
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== npm ci"
