@@ -91,6 +91,20 @@ public sealed class StepExecutorTests
         _store.Verify(s => s.GetAsync(It.IsAny<Guid>(), false, It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    /// <summary>The action blocks until its token is cancelled; the returned task completes once it has started.</summary>
+    private TaskCompletionSource RunsUntilCancelled()
+    {
+        var entered = new TaskCompletionSource();
+        _action.Setup(a => a.ExecuteAsync(It.IsAny<StepContext>(), It.IsAny<CancellationToken>()))
+            .Returns(async (StepContext _, CancellationToken ct) =>
+            {
+                entered.SetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+                return StepResult.Completed();
+            });
+        return entered;
+    }
+
     [Fact]
     public async Task Completing_the_last_step_succeeds_the_task_in_the_same_write()
     {
@@ -177,14 +191,7 @@ public sealed class StepExecutorTests
     public async Task A_cancel_signal_reaches_the_running_action_and_ends_the_task_cancelled()
     {
         var snapshot = Given(2);
-        var entered = new TaskCompletionSource();
-        _action.Setup(a => a.ExecuteAsync(It.IsAny<StepContext>(), It.IsAny<CancellationToken>()))
-            .Returns(async (StepContext _, CancellationToken ct) =>
-            {
-                entered.SetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-                return StepResult.Completed();
-            });
+        var entered = RunsUntilCancelled();
 
         var run = Executor().RunNextStepAsync(snapshot.Task.Id, 1, null, CancellationToken.None);
         await entered.Task;
@@ -238,14 +245,7 @@ public sealed class StepExecutorTests
     public async Task An_action_that_outlives_the_step_timeout_fails_with_a_timeout()
     {
         var snapshot = Given(1);
-        var entered = new TaskCompletionSource();
-        _action.Setup(a => a.ExecuteAsync(It.IsAny<StepContext>(), It.IsAny<CancellationToken>()))
-            .Returns(async (StepContext _, CancellationToken ct) =>
-            {
-                entered.SetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-                return StepResult.Completed();
-            });
+        var entered = RunsUntilCancelled();
 
         var run = Executor(TimeSpan.FromMinutes(5)).RunNextStepAsync(snapshot.Task.Id, 1, null, CancellationToken.None);
         await entered.Task;

@@ -5,32 +5,25 @@ using FuncTasks.IntegrationTests.Infrastructure;
 
 namespace FuncTasks.IntegrationTests.Jobs;
 
-public sealed class JobsConcurrencyTests : IAsyncLifetime
+public sealed class JobsConcurrencyTests : AppTest
 {
-    private readonly FuncTasksApp _app = new(new Dictionary<string, string?>
+    public JobsConcurrencyTests()
+        : base(new FuncTasksApp(new Dictionary<string, string?>
+        {
+            ["FuncTasks:Auth:Keys:2:Name"] = "agent-b",
+            ["FuncTasks:Auth:Keys:2:Secret"] = "agent-b-secret",
+            ["FuncTasks:Auth:Keys:2:Role"] = "operator",
+        }))
     {
-        ["FuncTasks:Auth:Keys:2:Name"] = "agent-b",
-        ["FuncTasks:Auth:Keys:2:Secret"] = "agent-b-secret",
-        ["FuncTasks:Auth:Keys:2:Role"] = "operator",
-    });
-
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _app.Operator();
-        return Task.CompletedTask;
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Twenty_agents_acking_the_same_ready_job_at_once_let_exactly_one_win()
     {
-        var id = (await _client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
+        var id = (await Client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
         var agents = Enumerable.Range(1, 20).Select(i =>
         {
-            var client = _app.Operator();
+            var client = App.Operator();
             client.DefaultRequestHeaders.Add("X-Agent-Id", $"agent-{i}");
             return client;
         }).ToList();
@@ -53,7 +46,7 @@ public sealed class JobsConcurrencyTests : IAsyncLifetime
 
         var winner = await won.DataAsync(HttpStatusCode.OK, "winning ack");
         Assert.Equal("executing", winner["status"].Str());
-        var job = await _client.GetJobAsync(id);
+        var job = await Client.GetJobAsync(id);
         Assert.Equal(winner["info"].Str(), job["info"].Str());
         Assert.Equal(winner["progress"]!.GetValue<int>(), job["progress"]!.GetValue<int>());
 
@@ -62,19 +55,19 @@ public sealed class JobsConcurrencyTests : IAsyncLifetime
         Assert.Equal(90, (await update.DataAsync(HttpStatusCode.OK, "the winner's progress report"))["progress"]!.GetValue<int>());
         var other = await agents[(winnerIndex + 1) % agents.Count].PostAsJsonAsync($"/v1/jobs/{id}/ack", new JsonObject { ["progress"] = 95 });
         await other.ErrorAsync(HttpStatusCode.Conflict);
-        Assert.Equal(90, (await _client.GetJobAsync(id))["progress"]!.GetValue<int>());
+        Assert.Equal(90, (await Client.GetJobAsync(id))["progress"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task An_agent_with_another_key_cannot_report_on_a_job_it_did_not_take()
     {
-        var id = (await _client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
-        await _client.JobActionAsync(id, "ack", new JsonObject { ["progress"] = 20 });
+        var id = (await Client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
+        await Client.JobActionAsync(id, "ack", new JsonObject { ["progress"] = 20 });
 
-        var response = await _app.Client("agent-b-secret").PostAsJsonAsync($"/v1/jobs/{id}/ack", new JsonObject { ["progress"] = 70 });
+        var response = await App.Client("agent-b-secret").PostAsJsonAsync($"/v1/jobs/{id}/ack", new JsonObject { ["progress"] = 70 });
 
         Assert.Equal("Job was already acknowledged by another agent ('test-operator'); only that agent can report on it.",
             await response.ErrorAsync(HttpStatusCode.Conflict));
-        Assert.Equal(20, (await _client.GetJobAsync(id))["progress"]!.GetValue<int>());
+        Assert.Equal(20, (await Client.GetJobAsync(id))["progress"]!.GetValue<int>());
     }
 }

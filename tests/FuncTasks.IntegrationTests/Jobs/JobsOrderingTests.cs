@@ -6,73 +6,67 @@ using FuncTasks.IntegrationTests.Infrastructure;
 namespace FuncTasks.IntegrationTests.Jobs;
 
 /// <summary>Predecessors and split parts: jobs wait (an await-tasks step in the engine) for other jobs to complete.</summary>
-public sealed class JobsOrderingTests : IAsyncLifetime
+public sealed class JobsOrderingTests : AppTest
 {
-    private readonly FuncTasksApp _app = new(new Dictionary<string, string?> { ["FuncTasks:Runner:Workers"] = "8" });
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
+    public JobsOrderingTests()
+        : base(new FuncTasksApp(new Dictionary<string, string?> { ["FuncTasks:Runner:Workers"] = "8" }))
     {
-        _client = _app.Operator();
-        return Task.CompletedTask;
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task A_job_with_a_predecessor_waits_until_the_predecessor_completes()
     {
-        var first = (await _client.CreateJobAsync(JobsTestApi.AgentJob("extract")))["id"].Str();
+        var first = (await Client.CreateJobAsync(JobsTestApi.AgentJob("extract")))["id"].Str();
         var next = JobsTestApi.AgentJob("load");
         next["predecessorIds"] = new JsonArray(first);
 
-        var created = await _client.CreateJobAsync(next);
+        var created = await Client.CreateJobAsync(next);
         var id = created["id"].Str();
 
         Assert.Equal("scheduled", created["status"].Str());
         Assert.Equal([first], created["predecessorIds"]!.AsArray().Select(p => p.Str()));
-        await _client.JobActionAsync(first, "ack", new JsonObject { ["progress"] = 50 });
-        Assert.Equal("scheduled", (await _client.GetJobAsync(id))["status"].Str());
-        var early = await _client.PostJobAsync(id, "ack");
+        await Client.JobActionAsync(first, "ack", new JsonObject { ["progress"] = 50 });
+        Assert.Equal("scheduled", (await Client.GetJobAsync(id))["status"].Str());
+        var early = await Client.PostJobAsync(id, "ack");
         Assert.Contains("scheduled", await early.ErrorAsync(HttpStatusCode.Conflict));
-        Assert.Equal(1, (await _client.GetFromJsonAsync<JsonObject>("/v1/jobs?status=scheduled"))!["pagination"]!["totalCount"]!.GetValue<int>());
+        Assert.Equal(1, (await Client.GetFromJsonAsync<JsonObject>("/v1/jobs?status=scheduled"))!["pagination"]!["totalCount"]!.GetValue<int>());
 
-        await _client.JobActionAsync(first, "complete");
+        await Client.JobActionAsync(first, "complete");
 
-        await _client.WaitForJobStatusAsync(id, "ready");
-        var taken = await _client.JobActionAsync(id, "ack");
+        await Client.WaitForJobStatusAsync(id, "ready");
+        var taken = await Client.JobActionAsync(id, "ack");
         Assert.Equal("executing", taken["status"].Str());
-        Assert.Equal("complete", (await _client.JobActionAsync(id, "complete"))["status"].Str());
+        Assert.Equal("complete", (await Client.JobActionAsync(id, "complete"))["status"].Str());
     }
 
     [Fact]
     public async Task A_job_fails_with_a_clear_error_when_its_predecessor_fails_and_runs_after_both_are_retried()
     {
-        var first = (await _client.CreateJobAsync(JobsTestApi.AgentJob("extract")))["id"].Str();
+        var first = (await Client.CreateJobAsync(JobsTestApi.AgentJob("extract")))["id"].Str();
         var next = JobsTestApi.AgentJob("load");
         next["predecessorIds"] = new JsonArray(first);
-        var id = (await _client.CreateJobAsync(next))["id"].Str();
+        var id = (await Client.CreateJobAsync(next))["id"].Str();
 
-        await _client.JobActionAsync(first, "fail", new JsonObject { ["info"] = "source file is empty" });
+        await Client.JobActionAsync(first, "fail", new JsonObject { ["info"] = "source file is empty" });
 
-        var failed = await _client.WaitForJobStatusAsync(id, "failed");
+        var failed = await Client.WaitForJobStatusAsync(id, "failed");
         Assert.Contains($"Awaited task {first} ('extract') failed", failed["info"].Str());
         Assert.Contains("source file is empty", failed["info"].Str());
 
-        await _client.JobActionAsync(first, "retry");
-        var again = await _client.JobActionAsync(id, "retry");
+        await Client.JobActionAsync(first, "retry");
+        var again = await Client.JobActionAsync(id, "retry");
         Assert.Equal("scheduled", again["status"].Str());
-        await _client.JobActionAsync(first, "complete");
-        await _client.WaitForJobStatusAsync(id, "ready");
+        await Client.JobActionAsync(first, "complete");
+        await Client.WaitForJobStatusAsync(id, "ready");
     }
 
     [Fact]
     public async Task Sequential_parts_run_one_after_another_and_the_parent_completes_after_the_last()
     {
-        var parentId = (await _client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
-        await _client.JobActionAsync(parentId, "ack", new JsonObject { ["info"] = "splitting" });
+        var parentId = (await Client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
+        await Client.JobActionAsync(parentId, "ack", new JsonObject { ["info"] = "splitting" });
 
-        var parent = await _client.JobActionAsync(parentId, "split", new JsonObject
+        var parent = await Client.JobActionAsync(parentId, "split", new JsonObject
         {
             ["parts"] = new JsonArray(new JsonObject { ["rows"] = "1-100" }, new JsonObject { ["rows"] = "101-200" }, new JsonObject { ["rows"] = "201-300" }),
         });
@@ -90,16 +84,16 @@ public sealed class JobsOrderingTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             var part = parts[i]["id"].Str();
-            await _client.WaitForJobStatusAsync(part, "ready");
+            await Client.WaitForJobStatusAsync(part, "ready");
             var statuses = await StatusesAsync(parts);
             Assert.Equal(Enumerable.Range(0, 3).Select(k => k < i ? "complete" : k == i ? "ready" : "scheduled"), statuses);
-            Assert.Equal("executing", (await _client.GetJobAsync(parentId))["status"].Str());
-            await _client.JobActionAsync(part, "ack");
-            await _client.JobActionAsync(part, "complete", new JsonObject { ["outcome"] = new JsonObject { ["message"] = $"part {i + 1} done" } });
+            Assert.Equal("executing", (await Client.GetJobAsync(parentId))["status"].Str());
+            await Client.JobActionAsync(part, "ack");
+            await Client.JobActionAsync(part, "complete", new JsonObject { ["outcome"] = new JsonObject { ["message"] = $"part {i + 1} done" } });
         }
 
-        var done = await _client.WaitForJobStatusAsync(parentId, "complete");
-        var finished = await Task.WhenAll(parts.Select(p => _client.GetJobAsync(p["id"].Str())));
+        var done = await Client.WaitForJobStatusAsync(parentId, "complete");
+        var finished = await Task.WhenAll(parts.Select(p => Client.GetJobAsync(p["id"].Str())));
         Assert.True(finished[1]["startedAt"].Time() >= finished[0]["finishedAt"].Time());
         Assert.True(finished[2]["startedAt"].Time() >= finished[1]["finishedAt"].Time());
         Assert.True(done["finishedAt"].Time() >= finished[2]["finishedAt"].Time());
@@ -109,9 +103,9 @@ public sealed class JobsOrderingTests : IAsyncLifetime
     [Fact]
     public async Task Parallel_parts_are_ready_at_once_and_run_overlapping()
     {
-        var parentId = (await _client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
+        var parentId = (await Client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
 
-        var parent = await _client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 3, ["runInParallel"] = true });
+        var parent = await Client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 3, ["runInParallel"] = true });
 
         Assert.Equal("executing", parent["status"].Str());
         var parts = await PartsAsync(parentId);
@@ -121,81 +115,81 @@ public sealed class JobsOrderingTests : IAsyncLifetime
 
         foreach (var part in parts)
         {
-            await _client.JobActionAsync(part["id"].Str(), "ack", new JsonObject { ["progress"] = 10 });
+            await Client.JobActionAsync(part["id"].Str(), "ack", new JsonObject { ["progress"] = 10 });
         }
 
         Assert.Equal(["executing", "executing", "executing"], await StatusesAsync(parts));
         foreach (var part in parts)
         {
-            await _client.JobActionAsync(part["id"].Str(), "complete");
+            await Client.JobActionAsync(part["id"].Str(), "complete");
         }
 
-        await _client.WaitForJobStatusAsync(parentId, "complete");
-        var finished = await Task.WhenAll(parts.Select(p => _client.GetJobAsync(p["id"].Str())));
+        await Client.WaitForJobStatusAsync(parentId, "complete");
+        var finished = await Task.WhenAll(parts.Select(p => Client.GetJobAsync(p["id"].Str())));
         Assert.True(finished.Max(p => p["startedAt"].Time()) < finished.Min(p => p["finishedAt"].Time()), "The parts' runs overlap.");
     }
 
     [Fact]
     public async Task A_split_job_fails_when_a_part_fails_and_its_retry_retries_that_part()
     {
-        var parentId = (await _client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
-        await _client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 2, ["runInParallel"] = true });
+        var parentId = (await Client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
+        await Client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 2, ["runInParallel"] = true });
         var parts = await PartsAsync(parentId);
-        await _client.JobActionAsync(parts[0]["id"].Str(), "complete");
+        await Client.JobActionAsync(parts[0]["id"].Str(), "complete");
 
-        await _client.JobActionAsync(parts[1]["id"].Str(), "fail", new JsonObject { ["info"] = "bad rows" });
+        await Client.JobActionAsync(parts[1]["id"].Str(), "fail", new JsonObject { ["info"] = "bad rows" });
 
-        var failed = await _client.WaitForJobStatusAsync(parentId, "failed");
+        var failed = await Client.WaitForJobStatusAsync(parentId, "failed");
         Assert.Contains(parts[1]["id"].Str(), failed["info"].Str());
         Assert.Contains("bad rows", failed["info"].Str());
 
-        var retried = await _client.JobActionAsync(parentId, "retry");
+        var retried = await Client.JobActionAsync(parentId, "retry");
         Assert.Equal("executing", retried["status"].Str());
-        Assert.Equal("ready", (await _client.GetJobAsync(parts[1]["id"].Str()))["status"].Str());
-        Assert.Equal("complete", (await _client.GetJobAsync(parts[0]["id"].Str()))["status"].Str());
-        await _client.JobActionAsync(parts[1]["id"].Str(), "complete");
-        await _client.WaitForJobStatusAsync(parentId, "complete");
+        Assert.Equal("ready", (await Client.GetJobAsync(parts[1]["id"].Str()))["status"].Str());
+        Assert.Equal("complete", (await Client.GetJobAsync(parts[0]["id"].Str()))["status"].Str());
+        await Client.JobActionAsync(parts[1]["id"].Str(), "complete");
+        await Client.WaitForJobStatusAsync(parentId, "complete");
     }
 
     [Fact]
     public async Task A_split_job_cannot_be_split_again_and_a_planned_job_cannot_be_split()
     {
-        var parentId = (await _client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
-        await _client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 2 });
-        var planned = (await _client.CreateJobAsync(JobsTestApi.PlannedJob("p", TestApi.DelayStep("d", 30))))["id"].Str();
+        var parentId = (await Client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
+        await Client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 2 });
+        var planned = (await Client.CreateJobAsync(JobsTestApi.PlannedJob("p", TestApi.DelayStep("d", 30))))["id"].Str();
 
-        var again = await _client.PostJobAsync(parentId, "split", new JsonObject { ["parts"] = 2 });
-        var plan = await _client.PostJobAsync(planned, "split", new JsonObject { ["parts"] = 2 });
+        var again = await Client.PostJobAsync(parentId, "split", new JsonObject { ["parts"] = 2 });
+        var plan = await Client.PostJobAsync(planned, "split", new JsonObject { ["parts"] = 2 });
 
         Assert.Equal("Job can not be split: it was split already.", await again.ErrorAsync(HttpStatusCode.Conflict));
         Assert.Contains("only an agent-driven job can be split", await plan.ErrorAsync(HttpStatusCode.Conflict));
         Assert.Equal(2, (await PartsAsync(parentId)).Count);
-        Assert.Equal(0, (await _client.GetFromJsonAsync<JsonObject>($"/v1/jobs?parentId={planned}"))!["pagination"]!["totalCount"]!.GetValue<int>());
-        await _client.JobActionAsync(planned, "cancel");
+        Assert.Equal(0, (await Client.GetFromJsonAsync<JsonObject>($"/v1/jobs?parentId={planned}"))!["pagination"]!["totalCount"]!.GetValue<int>());
+        await Client.JobActionAsync(planned, "cancel");
     }
 
     [Fact]
     public async Task Canceling_a_split_job_cancels_its_unfinished_parts_and_leaves_finished_ones()
     {
-        var parentId = (await _client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
-        await _client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 3 });
+        var parentId = (await Client.CreateJobAsync(JobsTestApi.AgentJob("import")))["id"].Str();
+        await Client.JobActionAsync(parentId, "split", new JsonObject { ["parts"] = 3 });
         var parts = await PartsAsync(parentId);
-        await _client.JobActionAsync(parts[0]["id"].Str(), "complete");
-        await _client.WaitForJobStatusAsync(parts[1]["id"].Str(), "ready");
+        await Client.JobActionAsync(parts[0]["id"].Str(), "complete");
+        await Client.WaitForJobStatusAsync(parts[1]["id"].Str(), "ready");
 
-        var canceled = await _client.JobActionAsync(parentId, "cancel", new JsonObject { ["info"] = "user gave up" });
+        var canceled = await Client.JobActionAsync(parentId, "cancel", new JsonObject { ["info"] = "user gave up" });
 
         Assert.Equal("canceled", canceled["status"].Str());
         Assert.Equal(["complete", "canceled", "canceled"], await StatusesAsync(parts));
-        Assert.Equal("Canceled with its parent job.", (await _client.GetJobAsync(parts[2]["id"].Str()))["info"].Str());
+        Assert.Equal("Canceled with its parent job.", (await Client.GetJobAsync(parts[2]["id"].Str()))["info"].Str());
     }
 
     private async Task<List<JsonObject>> PartsAsync(string parentId)
     {
-        var page = await _client.GetFromJsonAsync<JsonObject>($"/v1/jobs?parentId={parentId}&sortDirection=asc");
+        var page = await Client.GetFromJsonAsync<JsonObject>($"/v1/jobs?parentId={parentId}&sortDirection=asc");
         return page!["data"]!.AsArray().Select(p => p!.AsObject()).OrderBy(p => p["part"]!.GetValue<int>()).ToList();
     }
 
     private async Task<string[]> StatusesAsync(IEnumerable<JsonObject> parts) =>
-        (await Task.WhenAll(parts.Select(p => _client.GetJobAsync(p["id"].Str())))).Select(p => p["status"].Str()).ToArray();
+        (await Task.WhenAll(parts.Select(p => Client.GetJobAsync(p["id"].Str())))).Select(p => p["status"].Str()).ToArray();
 }
