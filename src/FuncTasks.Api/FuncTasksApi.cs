@@ -23,6 +23,10 @@ public static class FuncTasksApi
         services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ApiRateLimiter>();
+        services.AddOptions<Core.Idempotency.IdempotencyOptions>().Bind(configuration.GetSection(Core.Idempotency.IdempotencyOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
         return services;
     }

@@ -3,6 +3,7 @@ using FuncTasks.Core.Commands;
 using FuncTasks.Core.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core;
 
@@ -13,10 +14,17 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<EngineOptions>();
-        services.AddOptions<HttpActionOptions>();
-        services.AddHttpClient(HttpStepAction.ClientName);
+        services.AddOptions<HttpActionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpActionOptions>, HttpActionOptionsValidator>());
+        // The SSRF guard: every connection of the http action resolves and checks its address here (seams for tests).
+        services.TryAddSingleton<IHttpHostResolver, DnsHttpHostResolver>();
+        services.TryAddSingleton<IHttpConnector, SocketHttpConnector>();
+        services.TryAddSingleton<HttpDestinationGuard>();
+        services.AddHttpClient(HttpStepAction.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<HttpDestinationGuard>().CreateHandler());
         services.TryAddSingleton<RunningSteps>();
         services.TryAddSingleton<StepActionRegistry>();
+        services.TryAddSingleton<StorageOutage>();
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<TaskMutation>();
         services.TryAddSingleton<TaskValidation>();
@@ -28,6 +36,8 @@ public static class DependencyInjection
         services.TryAddSingleton<Commands.Jobs.JobsHandler>();
         services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
         services.TryAddSingleton<Workflows.StartProcessHandler>();
+        services.AddOptions<Idempotency.IdempotencyOptions>();
+        services.TryAddSingleton<Idempotency.IdempotentCreate>();
         services.AddSingleton<IStepAction, HttpStepAction>();
         services.AddSingleton<IStepAction, DelayStepAction>();
         services.AddSingleton<IStepAction, ExternalStepAction>();

@@ -34,5 +34,22 @@ public sealed class InvalidRequestException(string field, string message) : Func
     public string Field { get; } = field;
 }
 
+/// <summary>
+/// An <c>Idempotency-Key</c> was used before, within its window, for a different request body: the first request's
+/// outcome stands and this one is refused (409 in every dialect) rather than silently creating something else.
+/// </summary>
+public sealed class IdempotencyKeyReusedException(string key)
+    : FuncTasksException($"The Idempotency-Key '{key}' was already used for a different request; use a new key for a new request.")
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>A task with this id already exists (an idempotent create whose first attempt got there first).</summary>
+public sealed class TaskAlreadyExistsException(Guid taskId, Exception? inner = null)
+    : Exception($"Task '{taskId}' already exists.", inner)
+{
+    public Guid TaskId { get; } = taskId;
+}
+
 /// <summary>A storage write lost an optimistic-concurrency race (ETag mismatch or duplicate insert).</summary>
 public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);

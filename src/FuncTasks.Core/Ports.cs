@@ -23,6 +23,9 @@ public interface ITaskStore
 
     /// <summary>One page of task rows, newest first, without loading the others into memory.</summary>
     Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The task's audit trail in order (see <see cref="TaskAudit"/>); null when the task does not exist.</summary>
+    Task<IReadOnlyList<TaskEvent>?> GetEventsAsync(Guid taskId, CancellationToken cancellationToken);
 }
 
 public sealed record TaskUpdate(TaskRecord? Task = null, IReadOnlyList<TaskStep>? Steps = null, IReadOnlyList<StepAttempt>? NewAttempts = null)
@@ -37,6 +40,15 @@ public sealed record TaskUpdate(TaskRecord? Task = null, IReadOnlyList<TaskStep>
 
     /// <summary>Deletes the task row and its step rows (guarded by their ETags), then its attempts.</summary>
     public bool DeletesTask { get; init; }
+
+    /// <summary>
+    /// Who makes the change, for the audit trail: set by the engine (<see cref="TaskActor.Engine"/>) on its own writes;
+    /// null takes the request's caller (<see cref="TaskActor.Current"/>).
+    /// </summary>
+    public string? Actor { get; init; }
+
+    /// <summary>The command that makes the change (retry, cancel, restart-failed-step, run, ...), recorded with its events.</summary>
+    public string? Operation { get; init; }
 }
 
 public sealed record TaskQuery(
@@ -54,6 +66,16 @@ public sealed record TaskQuery(
 }
 
 public sealed record TaskPage(IReadOnlyList<TaskRecord> Items, int TotalCount);
+
+/// <summary>
+/// Tells storage outages apart from bugs: an exception that means the store could not be reached or answered
+/// with a server error or a timeout (after the SDK's own retries). The API answers those with 503 and
+/// <c>Retry-After</c>; workers back off and try again. Registered by the storage implementation.
+/// </summary>
+public interface IStorageFaults
+{
+    bool IsUnavailable(Exception exception);
+}
 
 /// <summary>Schedules and resumes task runs (queue runner locally, Durable orchestrations on Azure).</summary>
 public interface ITaskRunner

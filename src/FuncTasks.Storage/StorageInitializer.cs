@@ -15,6 +15,7 @@ public sealed partial class StorageInitializer(
         var o = options.Value;
         await tables.CreateTableIfNotExistsAsync(o.TasksTable, cancellationToken);
         await tables.CreateTableIfNotExistsAsync(o.WorkflowsTable, cancellationToken);
+        await tables.CreateTableIfNotExistsAsync(o.IdempotencyTable, cancellationToken);
         await queues.GetQueueClient(o.QueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         LogReady(o.TasksTable, o.QueueName, tables.Uri);
     }

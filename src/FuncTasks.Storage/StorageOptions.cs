@@ -21,8 +21,38 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan ListCountRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The Azure SDK's retries of one storage call (transient faults: no response, timeouts, 5xx). Kept short so
+    /// a request during an outage answers 503 within <c>FuncTasks:Api:RequestTimeout</c>; workers add their own
+    /// back-off between whole units of work.
+    /// </summary>
+    public StorageRetryOptions Retry { get; } = new();
+
     public string TasksTable => TablePrefix + "Tasks";
     public string WorkflowsTable => TablePrefix + "Workflows";
+    public string IdempotencyTable => TablePrefix + "Idempotency";
+}
+
+/// <summary>Maps onto <see cref="Azure.Core.RetryOptions"/> (exponential back-off with jitter) of the table and queue clients.</summary>
+public sealed class StorageRetryOptions
+{
+    public int MaxRetries { get; set; } = 3;
+
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait for one try's response before it counts as failed (and is retried).</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public void ApplyTo(Azure.Core.RetryOptions retry)
+    {
+        retry.Mode = Azure.Core.RetryMode.Exponential;
+        retry.MaxRetries = MaxRetries;
+        retry.Delay = Delay;
+        retry.MaxDelay = MaxDelay;
+        retry.NetworkTimeout = NetworkTimeout;
+    }
 }
 
 /// <summary>The queue runner's settings (configuration section <c>FuncTasks:Runner</c>).</summary>

@@ -9,9 +9,12 @@ namespace FuncTasks.Storage;
 /// <see cref="ITaskStore"/> on Azure Table Storage: one partition per task, point reads, every update an
 /// entity-group transaction guarded by the ETags of the rows it replaces.
 /// </summary>
-public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensions.Options.IOptions<StorageOptions> options) : ITaskStore
+public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensions.Options.IOptions<StorageOptions> options, TimeProvider time) : ITaskStore
 {
     private const int ScanPageSize = 1000;
+
+    /// <summary>Most rows of one entity-group transaction.</summary>
+    private const int MaxTransactionRows = 100;
     private readonly TableClient _table = service.GetTableClient(options.Value.TasksTable);
     private readonly TaskCounts _counts = new(options.Value.ListCountRefresh);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (TaskSnapshot Snapshot, long At)> _started = new();
@@ -20,12 +23,23 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
 
     public async Task<TaskSnapshot> CreateAsync(TaskRecord task, IReadOnlyList<TaskStep> steps, CancellationToken cancellationToken)
     {
+        // The trail's first entry is synthesised from these two fields: the create transaction may already hold 100 rows.
+        task = task with { CreatedBy = TaskActor.Resolve(task.CreatedBy) };
         var actions = new List<TableTransactionAction>(steps.Count + 1)
         {
             new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null })),
         };
         actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
-        var responses = await SubmitAsync(actions, cancellationToken);
+        IReadOnlyList<Response> responses;
+        try
+        {
+            responses = await SubmitAsync(actions, cancellationToken);
+        }
+        catch (ConcurrencyConflictException conflict) when (conflict.InnerException is RequestFailedException { Status: 409 })
+        {
+            throw new TaskAlreadyExistsException(task.Id, conflict);
+        }
+
         _counts.Changed(null, task);
         return RememberStarted(new TaskSnapshot(
             task with { ETag = ETagOf(responses[0]) },
@@ -75,7 +89,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
     {
         var pk = TaskEntities.PartitionKey(taskId);
         var filter = includeAttempts
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and (RowKey lt {TaskEntities.EventPrefix} or RowKey ge {TaskEntities.StepPrefix})")
             : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TaskEntities.StepPrefix}");
         TaskRecord? task = null;
         var steps = new List<TaskStep>();
@@ -99,6 +113,29 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return task is null ? null : new TaskSnapshot(task, steps.OrderBy(s => s.Index).ToList(), attempts);
     }
 
+    /// <summary>One partition query for the task row (the creation) and the event rows, in the order they were written.</summary>
+    public async Task<IReadOnlyList<TaskEvent>?> GetEventsAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var pk = TaskEntities.PartitionKey(taskId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {pk} and ((RowKey ge {TaskEntities.EventPrefix} and RowKey lt {TaskEntities.EventEnd}) or RowKey eq {TaskEntities.TaskRowKey})");
+        TaskRecord? task = null;
+        var writes = new List<(string RowKey, IReadOnlyList<TaskEvent> Events)>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == TaskEntities.TaskRowKey)
+            {
+                task = TaskEntities.ToTask(entity);
+            }
+            else
+            {
+                writes.Add((entity.RowKey, TaskEntities.ToEvents(entity)));
+            }
+        }
+
+        return task is null ? null : TaskAudit.Trail(task, writes.OrderBy(w => w.RowKey, StringComparer.Ordinal).Select(w => w.Events));
+    }
+
     public async Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken);
@@ -114,9 +151,11 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             return current;
         }
 
+        TableTransactionAction? trail;
+        (update, trail) = Audit(current, update);
         if (update.AddedSteps is { Count: > 0 } || update.RemovedSteps is { Count: > 0 })
         {
-            var reshaped = await ReshapeAsync(current, update, cancellationToken);
+            var reshaped = await ReshapeAsync(current, update, trail, cancellationToken);
             _counts.Changed(current.Task, reshaped.Task);
             return reshaped;
         }
@@ -143,6 +182,11 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(attempt)));
         }
 
+        if (trail is not null)
+        {
+            actions.Add(trail);
+        }
+
         if (actions.Count == 0)
         {
             return current;
@@ -161,8 +205,26 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return newTask is not null && newTask.Generation != current.Task.Generation ? RememberStarted(saved) : saved;
     }
 
+    /// <summary>
+    /// The events this write records (<see cref="TaskAudit"/>) as one row numbered from the task row's counter. The task
+    /// row joins the transaction, guarded by its ETag, if it was not in it: two writers never number a row alike, and a
+    /// write that loses its race records nothing.
+    /// </summary>
+    private (TaskUpdate Update, TableTransactionAction? Row) Audit(TaskSnapshot current, TaskUpdate update)
+    {
+        var events = TaskAudit.Derive(current, update, TaskActor.Resolve(update.Actor), time.GetUtcNow());
+        if (events.Count == 0)
+        {
+            return (update, null);
+        }
+
+        var sequence = current.Task.EventCount + 1;
+        var task = (update.Task ?? current.Task) with { EventCount = sequence };
+        return (update with { Task = task }, new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(current.Task.Id, sequence, events)));
+    }
+
     /// <summary>Replaces, inserts and deletes step rows with the task row in one transaction (a plan edited before it ran).</summary>
-    private async Task<TaskSnapshot> ReshapeAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken)
+    private async Task<TaskSnapshot> ReshapeAsync(TaskSnapshot current, TaskUpdate update, TableTransactionAction? trail, CancellationToken cancellationToken)
     {
         var taskId = current.Task.Id;
         var task = update.Task ?? throw new InvalidOperationException("Adding or removing steps must also update the task row (its StepCount).");
@@ -191,7 +253,20 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
                 new TableEntity(TaskEntities.PartitionKey(taskId), TaskEntities.StepRowKey(index)), etag is null ? ETag.All : new ETag(etag)));
         }
 
+        // A whole plan of 99 steps replaced fills a transaction (100 rows): its event row then follows it at once. Its
+        // number was taken with the task row's ETag, so no other write can use it.
+        var trailFits = trail is not null && actions.Count < MaxTransactionRows;
+        if (trailFits)
+        {
+            actions.Add(trail!);
+        }
+
         var responses = await SubmitAsync(actions, cancellationToken);
+        if (trail is not null && !trailFits)
+        {
+            await SubmitAsync([trail], cancellationToken);
+        }
+
         var steps = current.Steps.Where(s => !removed.Contains(s.Index)).ToDictionary(s => s.Index);
         for (var i = 0; i < written.Count; i++)
         {
@@ -201,7 +276,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return current with { Task = task with { ETag = ETagOf(responses[0]) }, Steps = steps.Values.OrderBy(s => s.Index).ToList() };
     }
 
-    /// <summary>The task row and its steps go in one ETag-guarded transaction; its attempt rows (history) after it.</summary>
+    /// <summary>The task row and its steps go in one ETag-guarded transaction; its attempt and event rows (history) after it.</summary>
     private async Task DeleteAsync(TaskSnapshot current, CancellationToken cancellationToken)
     {
         var pk = TaskEntities.PartitionKey(current.Task.Id);

@@ -2,6 +2,7 @@ using FuncTasks.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Api.Common;
 
@@ -22,9 +23,25 @@ public abstract partial class Dialect
 
     public abstract IResult InternalError(HttpContext http, string reference);
 
+    /// <summary>503: storage could not be reached (or the request ran out of time); <c>Retry-After</c> is set by the caller.</summary>
+    public abstract IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter);
+
+    /// <summary>429: the key is over its rate; <c>Retry-After</c> is set by the caller.</summary>
+    public abstract IResult TooManyRequests(HttpContext http, string partition, TimeSpan retryAfter);
+
     public async Task<IResult> RunAsync(HttpContext http, KeyRole required, Func<Task<IResult>> handler)
     {
-        var caller = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(http.Request);
+        var services = http.RequestServices;
+        var caller = services.GetRequiredService<ApiKeyAuthenticator>().Authenticate(http.Request);
+        // Rate first, so guessing keys is limited too: per key name, or per client address without a valid key.
+        var partition = caller is null ? "address " + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown") : "key " + caller.Name;
+        if (services.GetRequiredService<ApiRateLimiter>().Refuse(partition) is { } wait)
+        {
+            LogRateLimited(Logger(http), partition, http.Request.Method, http.Request.Path, wait.TotalSeconds);
+            SetRetryAfter(http, wait);
+            return TooManyRequests(http, partition, wait);
+        }
+
         if (caller is null)
         {
             return Unauthorized(http);
@@ -35,6 +52,14 @@ public abstract partial class Dialect
             return Forbidden(http, caller);
         }
 
+        // Audit trail: every task change this request makes is recorded under the key's name (the engine sets its own).
+        using var actor = Core.Model.TaskActor.Begin(caller.Name);
+
+        var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        var aborted = http.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(options.RequestTimeout);
+        http.RequestAborted = deadline.Token;
         try
         {
             return await handler();
@@ -52,18 +77,45 @@ public abstract partial class Dialect
         {
             return Error(http, new InvalidRequestException("body", bad.Message));
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return Results.Empty;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || services.GetService<IStorageFaults>()?.IsUnavailable(ex) == true)
+        {
+            // Past the request's deadline, or storage unreachable after the SDK's retries: nothing is known to be
+            // wrong with the request, so the caller is told to come back (every write is ETag-guarded, a create can
+            // carry an Idempotency-Key: trying again is safe).
+            var reference = Guid.NewGuid().ToString();
+            LogUnavailable(Logger(http), ex, reference, http.Request.Method, http.Request.Path);
+            SetRetryAfter(http, options.UnavailableRetryAfter);
+            return Unavailable(http, reference, options.UnavailableRetryAfter);
         }
         catch (Exception ex)
         {
             var reference = Guid.NewGuid().ToString();
-            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FuncTasks.Api." + Name);
-            LogUnexpected(logger, ex, reference, http.Request.Method, http.Request.Path);
+            LogUnexpected(Logger(http), ex, reference, http.Request.Method, http.Request.Path);
             return InternalError(http, reference);
         }
+        finally
+        {
+            http.RequestAborted = aborted;
+        }
     }
+
+    /// <summary>Whole seconds, rounded up (Retry-After has no fractions).</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static void SetRetryAfter(HttpContext http, TimeSpan wait) =>
+        http.Response.Headers.RetryAfter = RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FuncTasks.Api." + Name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable {Reference} on {Method} {Path}; answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string reference, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit: {Partition} refused on {Method} {Path}; retry after {RetryAfterSeconds} s")]
+    private static partial void LogRateLimited(ILogger logger, string partition, string method, string path, double retryAfterSeconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error {Reference} on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string reference, string method, string path);

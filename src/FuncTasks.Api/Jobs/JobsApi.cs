@@ -78,8 +78,9 @@ public static class JobsApi
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var command = JobsRequest.ParseCreate(body, Caller(http));
-            var snapshot = await Jobs(http).CreateAsync(command, http.RequestAborted);
-            return JobsDialect.Data(JobsDialect.ToJob(snapshot.Task));
+            var jobs = Jobs(http);
+            var outcome = await IdempotencyKey.CreateAsync(http, body, (id, ct) => jobs.CreateAsync(command with { Id = id }, ct));
+            return JobsDialect.Data(JobsDialect.ToJob(outcome.Snapshot.Task)).Replayed(http, outcome);
         });
 
     public static Task<IResult> ListAsync(HttpContext http) =>

@@ -118,9 +118,16 @@ public sealed class JobsDialect : Dialect
         TaskNotFoundException nf => Errors(404, $"Job '{nf.Id}' was not found."),
         TaskConflictException { Kind: ConflictKind.RetryNotAllowed } c => Errors(400, c.Message),
         TaskConflictException c => Errors(409, c.Message),
+        IdempotencyKeyReusedException reused => Errors(409, reused.Message, "Idempotency-Key"),
         InvalidRequestException invalid => Errors(400, invalid.Message, invalid.Field),
         _ => Errors(400, error.Message),
     };
+
+    public override IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter) =>
+        Errors(503, $"Storage cannot be reached right now; retry after {RetryAfterSeconds(retryAfter)} s (reference {reference}).", "reference");
+
+    public override IResult TooManyRequests(HttpContext http, string partition, TimeSpan retryAfter) =>
+        Errors(429, $"Too many requests for {partition}; retry after {RetryAfterSeconds(retryAfter)} s.");
 
     public override IResult InternalError(HttpContext http, string reference) =>
         Errors(500, $"Unexpected error. Quote the reference {reference} when reporting it.", "reference");

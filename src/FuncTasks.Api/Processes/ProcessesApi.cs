@@ -78,21 +78,26 @@ public static class ProcessesApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
             var given = JsonBody.Params(body.Property("params"), "params") ?? [];
-            var (workflow, process) = await http.RequestServices.GetRequiredService<StartProcessHandler>()
-                .HandleAsync(new StartProcess(workflowId, given), http.RequestAborted);
+            var start = http.RequestServices.GetRequiredService<StartProcessHandler>();
+            var outcome = await IdempotencyKey.CreateAsync(http, body,
+                async (id, ct) => (await start.HandleAsync(new StartProcess(workflowId, given, id), ct)).Process);
+            var process = outcome.Snapshot;
             var first = process.Steps[0];
             return ProcessesDialect.Ok(http, "Process started", new ProcessStartedData(
-                process.Task.Id.ToString(), first.Id.ToString(), workflow.Id.ToString(),
-                ProcessesDialect.Status(process.Task.Status), ProcessesDialect.Params(first.Params)));
+                process.Task.Id.ToString(), first.Id.ToString(), workflowId.ToString(),
+                ProcessesDialect.Status(process.Task.Status), ProcessesDialect.Params(first.Params))).Replayed(http, outcome);
         });
 
     public static Task<IResult> GetAsync(HttpContext http, string processId) =>
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
         {
-            var id = TaskIds.TryParse(processId, out var guid) ? guid : throw new TaskNotFoundException("Process", Echo(processId));
-            var snapshot = await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(id, includeAttempts: true, http.RequestAborted)
-                ?? throw new TaskNotFoundException("Process", processId);
-            return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(snapshot));
+            var id = TaskIds.TryParse(processId, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException("Process", Echo(processId));
+            var store = http.RequestServices.GetRequiredService<ITaskStore>();
+            var reading = store.GetAsync(id, includeAttempts: true, http.RequestAborted);
+            var trail = store.GetEventsAsync(id, http.RequestAborted);
+            await Task.WhenAll(reading, trail);
+            var snapshot = await reading ?? throw new TaskNotFoundException("Process", Echo(processId));
+            return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(snapshot, await trail ?? []));
         });
 
     public static Task<IResult> CreateWorkflowAsync(HttpContext http) =>
@@ -109,7 +114,7 @@ public static class ProcessesApi
         {
             var id = Guid.TryParse(workflowId, out var guid) ? guid : throw new TaskNotFoundException("Workflow", Echo(workflowId));
             var workflow = await http.RequestServices.GetRequiredService<IWorkflowStore>().GetAsync(id, http.RequestAborted)
-                ?? throw new TaskNotFoundException("Workflow", workflowId);
+                ?? throw new TaskNotFoundException("Workflow", Echo(workflowId));
             if (workflow.ETag is { } etag)
             {
                 http.Response.Headers.ETag = etag;

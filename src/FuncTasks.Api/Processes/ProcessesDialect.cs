@@ -18,6 +18,9 @@ public sealed class ProcessesDialect : Dialect
     public const string UnauthorizedMessage = "Unauthorized request";
     public const string PreconditionFailedMessage = "Precondition failed";
     public const string InternalErrorMessage = "Internal Server Error";
+    public const string UnavailableMessage = "Service Unavailable";
+    public const string TooManyRequestsMessage = "Too Many Requests";
+    public const string ConflictMessage = "Conflict";
 
     public static ProcessesDialect Instance { get; } = new();
 
@@ -60,8 +63,16 @@ public sealed class ProcessesDialect : Dialect
     public override IResult Forbidden(HttpContext http, Caller caller) => Envelope(http, StatusCodes.Status401Unauthorized, UnauthorizedMessage,
         $"The key '{caller.Name}' is a reader key; this operation needs an operator key.");
 
-    public override IResult Error(HttpContext http, FuncTasksException error) => Envelope(http, StatusCodes.Status412PreconditionFailed,
-        PreconditionFailedMessage, Precondition(error));
+    public override IResult Error(HttpContext http, FuncTasksException error) => error is IdempotencyKeyReusedException reused
+        ? Envelope(http, StatusCodes.Status409Conflict, ConflictMessage, new PreconditionFailure("Idempotency-Key", reused.Message))
+        : Envelope(http, StatusCodes.Status412PreconditionFailed, PreconditionFailedMessage, Precondition(error));
+
+    /// <summary>503 with the reference as <c>data</c>, like the 500: the cause is in the log next to it.</summary>
+    public override IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter) => Envelope(http, StatusCodes.Status503ServiceUnavailable,
+        UnavailableMessage, reference);
+
+    public override IResult TooManyRequests(HttpContext http, string partition, TimeSpan retryAfter) => Envelope(http, StatusCodes.Status429TooManyRequests,
+        TooManyRequestsMessage, $"Too many requests for {partition}; retry after {RetryAfterSeconds(retryAfter)} s.");
 
     /// <summary>The 500 carries only the reference (its <c>data</c>); the exception is in the log next to it.</summary>
     public override IResult InternalError(HttpContext http, string reference) => Envelope(http, StatusCodes.Status500InternalServerError,
@@ -88,7 +99,8 @@ public sealed class ProcessesDialect : Dialect
     public static ProcessError? Error(FailureDetails? failure) =>
         failure is null ? null : new ProcessError(failure.ErrorType, failure.Message, Error(failure.InnerFailure));
 
-    public static ProcessView ToView(TaskSnapshot snapshot)
+    /// <param name="events">The process's audit trail, shown as <c>events</c> (who changed what, when), oldest first.</param>
+    public static ProcessView ToView(TaskSnapshot snapshot, IReadOnlyList<TaskEvent>? events = null)
     {
         var task = snapshot.Task;
         return new ProcessView(
@@ -113,7 +125,8 @@ public sealed class ProcessesDialect : Dialect
                 s.Output,
                 Error(s.Error),
                 snapshot.AttemptsOf(s.Index).Select(a => new ProcessStepAttemptView(
-                    a.Number, Status(a.Outcome), Params(a.Params), Wire.Time(a.StartedAt)!, Wire.Time(a.FinishedAt)!, Error(a.Error))).ToList())).ToList());
+                    a.Number, Status(a.Outcome), Params(a.Params), Wire.Time(a.StartedAt)!, Wire.Time(a.FinishedAt)!, Error(a.Error))).ToList())).ToList(),
+            events is null ? null : ProcessEvents.ToViews(task.Id, events));
     }
 
     public static WorkflowView ToView(WorkflowDefinition workflow) => new(

@@ -89,6 +89,13 @@ public sealed partial class TaskInfoDialect : Dialect
         Results.Json(new DrResponseError("INTERNAL_SERVER_ERROR", "Unexpected error; quote the op_id when reporting it.", reference), Json,
             statusCode: StatusCodes.Status500InternalServerError);
 
+    public override IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter) =>
+        Results.Json(new DrResponseError("SERVICE_UNAVAILABLE", $"Task storage cannot be reached right now; retry after {RetryAfterSeconds(retryAfter)} s.", reference), Json,
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    public override IResult TooManyRequests(HttpContext http, string partition, TimeSpan retryAfter) =>
+        Refuse(http, StatusCodes.Status429TooManyRequests, "TOO_MANY_REQUESTS", $"Too many requests for {partition}; retry after {RetryAfterSeconds(retryAfter)} s.");
+
     private static IResult Refuse(HttpContext http, int status, string code, string message)
     {
         var opId = Guid.NewGuid().ToString();

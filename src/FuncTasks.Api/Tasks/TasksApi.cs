@@ -29,6 +29,9 @@ public static class TasksApi
         group.MapGet("/{id}", (HttpContext http, string id) => GetAsync(http, id))
             .WithName("GetTask").WithSummary("Get a task with its subtasks (steps)")
             .Produces<VcfTask>().Produces<VcfError>(401).Produces<VcfError>(404).Produces<VcfError>(500);
+        group.MapGet("/{id}/events", (HttpContext http, string id) => GetEventsAsync(http, id))
+            .WithName("GetTaskEvents").WithSummary("The task's audit trail: every change of the task and its steps, who made it and when, oldest first")
+            .Produces<VcfTaskEvents>().Produces<VcfError>(401).Produces<VcfError>(404).Produces<VcfError>(500);
         group.MapPatch("/{id}", (HttpContext http, string id) => RetryAsync(http, id))
             .WithName("RetryTask").WithSummary("Retry a failed task: it resumes at its failed step")
             .Produces(200).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(404).Produces<VcfError>(409).Produces<VcfError>(500);
@@ -43,10 +46,12 @@ public static class TasksApi
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body));
-            var snapshot = await http.RequestServices.GetRequiredService<CreateTaskHandler>().HandleAsync(command, http.RequestAborted);
+            var handler = http.RequestServices.GetRequiredService<CreateTaskHandler>();
+            var outcome = await IdempotencyKey.CreateAsync(http, body, (id, ct) => handler.HandleAsync(command with { Id = id }, ct));
+            var snapshot = outcome.Snapshot;
             var location = $"/v1/tasks/{snapshot.Task.Id}";
             return Results.Json(VcfDialect.ToTask(snapshot.Task, snapshot.Steps), Wire.CamelCase, statusCode: StatusCodes.Status202Accepted)
-                .WithLocation(location);
+                .WithLocation(location).Replayed(http, outcome);
         });
 
     public static Task<IResult> GetAsync(HttpContext http, string id) =>
@@ -54,6 +59,16 @@ public static class TasksApi
         {
             var snapshot = await Read(http, id);
             return VcfDialect.Json(200, VcfDialect.ToTask(snapshot.Task, snapshot.Steps));
+        });
+
+    /// <summary>The audit trail (any key may read it, as it may read the task).</summary>
+    public static Task<IResult> GetEventsAsync(HttpContext http, string id) =>
+        VcfDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
+        {
+            var taskId = ParseId(id);
+            var events = await http.RequestServices.GetRequiredService<ITaskStore>().GetEventsAsync(taskId, http.RequestAborted)
+                ?? throw new TaskNotFoundException("Task", id);
+            return VcfDialect.Json(200, VcfEvents.ToEvents(taskId, events));
         });
 
     public static Task<IResult> ListAsync(HttpContext http) =>
@@ -85,7 +100,7 @@ public static class TasksApi
 
             var oldestFirst = q["orderDirection"].ToString().Equals("ASC", StringComparison.OrdinalIgnoreCase);
             var page = await http.RequestServices.GetRequiredService<ITaskStore>().ListAsync(
-                new TaskQuery((pageNumber - 1) * pageSize, pageSize, statuses, q["taskType"].ToString(), q["taskName"].ToString(), OldestFirst: oldestFirst),
+                new TaskQuery((pageNumber - 1) * pageSize, pageSize, statuses, Filter(q["taskType"], "taskType"), Filter(q["taskName"], "taskName"), OldestFirst: oldestFirst),
                 http.RequestAborted);
             var totalPages = (page.TotalCount + pageSize - 1) / pageSize;
             return VcfDialect.Json(200, new VcfPageOfTask(
@@ -111,9 +126,17 @@ public static class TasksApi
         await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(ParseId(id), includeAttempts: false, http.RequestAborted)
         ?? throw new TaskNotFoundException("Task", id);
 
-    /// <summary>An id that is not a GUID names no task: 404, never 500.</summary>
+    /// <summary>An id that is not a task id (not a GUID, or a step's id) names no task: 404 without a storage call, never 500.</summary>
     public static Guid ParseId(string id) =>
-        TaskIds.TryParse(id, out var guid) ? guid : throw new TaskNotFoundException("Task", id);
+        TaskIds.TryParse(id, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException("Task", Echo(id));
+
+    /// <summary>A filter value longer than any task's type or name matches nothing; refused rather than sent to storage.</summary>
+    private static string Filter(Microsoft.Extensions.Primitives.StringValues value, string name) =>
+        value.ToString() is { Length: > TaskValidation.MaxNameLength }
+            ? throw new InvalidRequestException(name, $"{name} must be at most {TaskValidation.MaxNameLength} characters.")
+            : value.ToString();
+
+    private static string Echo(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private static int? Int(Microsoft.Extensions.Primitives.StringValues value, string name) =>
         string.IsNullOrWhiteSpace(value) ? null

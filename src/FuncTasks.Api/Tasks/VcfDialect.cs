@@ -110,6 +110,8 @@ public sealed class VcfDialect : Dialect
         TaskConflictException { Kind: ConflictKind.CancelNotAllowed } c => Json(409, Error("TASK_NOT_CANCELLABLE", "CONFLICT",
             CancelTaskHandler.NotInProgressMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
         TaskConflictException c => Json(409, Error("TASK_CONFLICT", "CONFLICT", c.Message)),
+        IdempotencyKeyReusedException reused => Json(409, Error("IDEMPOTENCY_KEY_REUSED", "CONFLICT", reused.Message, [reused.Key],
+            new Dictionary<string, string> { ["Idempotency-Key"] = reused.Key }, "Send a new Idempotency-Key with a new request.")),
         InvalidRequestException invalid => Json(400, Error("INVALID_REQUEST", "VALIDATION", invalid.Message, [invalid.Field],
             new Dictionary<string, string> { ["field"] = invalid.Field })),
         _ => Json(400, Error("INVALID_REQUEST", "VALIDATION", error.Message)),
@@ -117,6 +119,14 @@ public sealed class VcfDialect : Dialect
 
     public override IResult InternalError(HttpContext http, string reference) => Json(500,
         Error("INTERNAL_SERVER_ERROR", "UNEXPECTED", "Unexpected error. Quote the reference token when reporting it.", reference: reference));
+
+    public override IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter) => Json(503,
+        Error("SERVICE_UNAVAILABLE", "UNAVAILABLE", $"The task store cannot be reached right now. Retry after {RetryAfterSeconds(retryAfter)} s.",
+            remediation: "Retry after the Retry-After delay; creates can carry an Idempotency-Key so a retry never creates twice.", reference: reference));
+
+    public override IResult TooManyRequests(HttpContext http, string partition, TimeSpan retryAfter) => Json(429,
+        Error("TOO_MANY_REQUESTS", "RATE_LIMIT", $"Too many requests for {partition}; retry after {RetryAfterSeconds(retryAfter)} s.",
+            remediation: "Slow down; the limits are FuncTasks:RateLimit:TokenLimit and TokensPerSecond."));
 
     public static IResult Json(int status, object body) => Results.Json(body, Wire.CamelCase, statusCode: status);
 

@@ -21,6 +21,7 @@ public sealed record NewStep(string? Name, string? Action, string? Description, 
 }
 
 /// <param name="Start">False keeps the task Created until it is executed (a manual Flatfile job).</param>
+/// <param name="Id">The id to create it under (reserved by an idempotency key); a new one when null.</param>
 public sealed record CreateTask(
     string? Name,
     string? Type,
@@ -28,7 +29,8 @@ public sealed record CreateTask(
     IReadOnlyList<NewStep>? Steps,
     bool Start = true,
     string Origin = "tasks",
-    string? Extensions = null);
+    string? Extensions = null,
+    Guid? Id = null);
 
 public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, TaskValidation validation)
 {
@@ -36,7 +38,7 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
     {
         validation.Validate(command);
         var now = mutation.Time.GetUtcNow();
-        var id = TaskIds.NewTaskId(mutation.Time);
+        var id = command.Id ?? TaskIds.NewTaskId(mutation.Time);
         var task = new TaskRecord
         {
             Id = id,
@@ -53,12 +55,30 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
         };
         var steps = command.Steps!.Select((s, i) => s.ToPendingStep(id, i, now)).ToList();
 
-        var snapshot = await store.CreateAsync(task, steps, cancellationToken);
+        var snapshot = await InsertAsync(store, task, steps, cancellationToken);
         if (command.Start)
         {
             await mutation.ScheduleAsync(snapshot, cancellationToken);
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// Inserts a new task. Its id is fresh, or reserved for this request alone by its idempotency key, so when the
+    /// store says it exists already, the row is this request's own insert that landed before the SDK retried it
+    /// (the response was lost): that is success, not a conflict.
+    /// </summary>
+    public static async Task<TaskSnapshot> InsertAsync(ITaskStore store, TaskRecord task, IReadOnlyList<TaskStep> steps, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.CreateAsync(task, steps, cancellationToken);
+        }
+        catch (TaskAlreadyExistsException exists)
+        {
+            return await store.GetAsync(task.Id, includeAttempts: false, cancellationToken)
+                ?? throw new ConcurrencyConflictException($"Task {task.Id} was reported as existing but cannot be read.", exists);
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace FuncTasks.Core.Workflows;
 /// input or replacing the default; <c>stepName.param</c> applies to that one step only (and may add a parameter
 /// it does not declare). A step-qualified value wins over a plain one.
 /// </param>
-public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params);
+public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params, Guid? Id = null);
 
 /// <summary>Starts a process (a task with origin <c>process</c>) from a stored workflow definition.</summary>
 public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHandler create, TaskValidation validation)
@@ -35,7 +35,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
 
         var extensions = JsonSerializer.Serialize(new ProcessExtensions(workflow.Id));
         var snapshot = await create.HandleAsync(
-            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: Origin, Extensions: extensions),
+            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: Origin, Extensions: extensions, Id: command.Id),
             cancellationToken);
         return (workflow, snapshot);
     }

@@ -10,7 +10,8 @@ namespace FuncTasks.Core.Commands.Jobs;
 /// <param name="Operation">The operation (the task's Name).</param>
 /// <param name="Data">The job's other fields; <c>Kind</c> and <c>AwaitsPredecessors</c> are set here.</param>
 /// <param name="Plan">Steps the engine runs; null for an agent-driven job.</param>
-public sealed record CreateJob(string Type, string Operation, JobData Data, IReadOnlyList<NewStep>? Plan);
+/// <param name="Id">The id to create it under (reserved by an idempotency key); a new one when null.</param>
+public sealed record CreateJob(string Type, string Operation, JobData Data, IReadOnlyList<NewStep>? Plan, Guid? Id = null);
 
 /// <summary>Fields of a job that may change until it finishes (null leaves a field as it is).</summary>
 public sealed record JobEdit
@@ -70,7 +71,7 @@ public sealed partial class JobsHandler(
             PredecessorIds = predecessors.Count > 0 ? predecessors.Select(p => p.ToString()).ToList() : null,
         };
         var start = string.Equals(data.Trigger, "immediate", StringComparison.Ordinal);
-        var snapshot = await InsertAsync(Guid.Empty, command.Type, command.Operation, data, plan, start, cancellationToken);
+        var snapshot = await InsertAsync(command.Id ?? Guid.Empty, command.Type, command.Operation, data, plan, start, cancellationToken);
         LogCreated(snapshot.Task.Id, command.Type, command.Operation, data.Kind, start);
         return snapshot;
     }
@@ -141,9 +142,37 @@ public sealed partial class JobsHandler(
         LogDeleted(jobId);
     }
 
-    /// <summary>Read → check → write on a job (404 for a task that is not a job).</summary>
-    private Task<TaskSnapshot> ApplyAsync(Guid jobId, Func<TaskSnapshot, JobData, DateTimeOffset, TaskUpdate> decide, CancellationToken cancellationToken) =>
-        mutation.ApplyAsync(jobId, (s, now) => s.Task.Origin == Origin ? decide(s, JobData.Of(s.Task), now) : throw NotFound(jobId), cancellationToken);
+    /// <summary>
+    /// Read → check → write on a job (404 for a task that is not a job). The write is recorded in the audit trail under
+    /// the calling command's name (AckAsync → "ack") unless the decision names its own (retry, cancel, complete-step).
+    /// </summary>
+    private Task<TaskSnapshot> ApplyAsync(
+        Guid jobId, Func<TaskSnapshot, JobData, DateTimeOffset, TaskUpdate> decide, CancellationToken cancellationToken,
+        [System.Runtime.CompilerServices.CallerMemberName] string command = "")
+    {
+        var operation = OperationName(command);
+        return mutation.ApplyAsync(jobId, (s, now) => s.Task.Origin == Origin
+            ? decide(s, JobData.Of(s.Task), now) is var update && update.Operation is null ? update with { Operation = operation } : update
+            : throw NotFound(jobId), cancellationToken);
+    }
+
+    /// <summary>"AckOutcomeAsync" → "ack-outcome".</summary>
+    internal static string OperationName(string command)
+    {
+        var name = command.EndsWith("Async", StringComparison.Ordinal) ? command[..^"Async".Length] : command;
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append('-');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>
     /// Hands the job to the runner when the engine has work: predecessors to wait for, plan steps, parts.
@@ -189,7 +218,7 @@ public sealed partial class JobsHandler(
             Origin = Origin,
             Extensions = data.ToJson(),
         };
-        var snapshot = await store.CreateAsync(task, work.Select((s, i) => s.ToPendingStep(id, i, now)).ToList(), cancellationToken);
+        var snapshot = await CreateTaskHandler.InsertAsync(store, task, work.Select((s, i) => s.ToPendingStep(id, i, now)).ToList(), cancellationToken);
         if (start && schedule)
         {
             await ScheduleEngineWorkAsync(snapshot, cancellationToken);

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using FuncTasks.Core.Idempotency;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Storage;
+
+/// <summary>
+/// Idempotency keys in their own table: the partition key is a SHA-256 of (scope, key), so any key text is safe as a
+/// key and the row is a point read; the first insert wins, an expired row is replaced only with its ETag.
+/// Table Storage has no TTL: rows older than the window are overwritten when their key comes back and can be purged
+/// by age (Timestamp) without harm.
+/// </summary>
+public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<StorageOptions> options) : IIdempotencyStore
+{
+    private const string RowKey = "key";
+    private const int MaxClaimRounds = 5;
+    private readonly TableClient _table = service.GetTableClient(options.Value.IdempotencyTable);
+
+    public async Task<IdempotencyClaim> ClaimAsync(IdempotencyRequest request, Guid proposedTaskId, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var partition = PartitionOf(request);
+        for (var round = 0; ; round++)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, RowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue || existing.Value is null)
+            {
+                var entity = ToEntity(partition, request, proposedTaskId, now);
+                try
+                {
+                    var added = await _table.AddEntityAsync(entity, cancellationToken);
+                    return new IdempotencyClaim(request.Scope, request.Key, request.Fingerprint, proposedTaskId, now, added.Headers.ETag?.ToString(), IsNew: true);
+                }
+                catch (RequestFailedException conflict) when (conflict.Status == 409 && round < MaxClaimRounds)
+                {
+                    continue; // another request with this key got there first: read its claim
+                }
+            }
+            else
+            {
+                var row = existing.Value;
+                var createdAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+                if (now - createdAt < window)
+                {
+                    return new IdempotencyClaim(request.Scope, request.Key, row.GetString("Fingerprint") ?? string.Empty,
+                        row.GetGuid("TaskId") ?? Guid.Empty, createdAt, row.ETag.ToString(), IsNew: false);
+                }
+
+                try
+                {
+                    var replaced = await _table.UpdateEntityAsync(ToEntity(partition, request, proposedTaskId, now), row.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return new IdempotencyClaim(request.Scope, request.Key, request.Fingerprint, proposedTaskId, now, replaced.Headers.ETag?.ToString(), IsNew: true);
+                }
+                catch (RequestFailedException lost) when (lost.Status is 404 or 412 && round < MaxClaimRounds)
+                {
+                    continue; // someone else renewed or released it meanwhile
+                }
+            }
+        }
+    }
+
+    public async Task<IdempotencyClaim?> TakeOverAsync(IdempotencyClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var request = new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint);
+        try
+        {
+            var replaced = await _table.UpdateEntityAsync(ToEntity(PartitionOf(request), request, claim.TaskId, now),
+                claim.ETag is { } etag ? new ETag(etag) : throw new InvalidOperationException("A claim to take over needs its ETag."), TableUpdateMode.Replace, cancellationToken);
+            return claim with { CreatedAt = now, ETag = replaced.Headers.ETag?.ToString(), IsNew = true };
+        }
+        catch (RequestFailedException lost) when (lost.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task ReleaseAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(PartitionOf(new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint)), RowKey,
+                claim.ETag is { } etag ? new ETag(etag) : ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException gone) when (gone.Status is 404 or 412)
+        {
+            // Already replaced or removed: nothing of ours to release.
+        }
+    }
+
+    private static string PartitionOf(IdempotencyRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(request.Scope + "\n" + request.Key)));
+
+    private static TableEntity ToEntity(string partition, IdempotencyRequest request, Guid taskId, DateTimeOffset now) => new(partition, RowKey)
+    {
+        ["Scope"] = request.Scope,
+        ["Fingerprint"] = request.Fingerprint,
+        ["TaskId"] = taskId,
+        ["CreatedAt"] = now,
+    };
+}
