@@ -53,6 +53,8 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
             ["FuncTasks:Storage:TablePrefix"] = prefix,
             ["FuncTasks:Storage:QueueName"] = $"bench-{n}-{name.ToLowerInvariant()}",
             ["FuncTasks:Runner:Workers"] = (options.Workers ?? 16).ToString(Inv.C),
+            // The benchmark is one client hammering with one key: measure the engine, not the per-key rate limit.
+            ["FuncTasks:RateLimit:Enabled"] = "false",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
         {

@@ -20,10 +20,10 @@ public static class JobsApi
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/jobs").WithTags("Jobs (Flatfile)");
+        var group = app.MapGroup("/v1/jobs").WithTags("Jobs (Flatfile)").ProducesLimits(typeof(ErrorsBody));
         group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateJob").WithSummary("Create a job: manual (created) or immediate (ready, or executing with a plan)")
-            .Accepts<CreateJobRequest>("application/json").Produces<DataBody<FlatfileJob>>().ProducesErrors(400, 401, 403);
+            .Accepts<CreateJobRequest>("application/json").Produces<DataBody<FlatfileJob>>().ProducesErrors(400, 401, 403, 409);
         group.MapGet("", (Func<HttpContext, Task<IResult>>)ListAsync)
             .WithName("ListJobs").WithSummary("List jobs (status, type, parentId, excludeChildJobs, source, ...; pageSize, pageNumber, sortDirection)")
             .Produces<JobsPage>().ProducesErrors(400, 401);

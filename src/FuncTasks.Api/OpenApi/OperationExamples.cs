@@ -24,6 +24,21 @@ internal sealed class OperationExamples : IOpenApiOperationTransformer
             request.Example = requestExample;
         }
 
+        if (name is "CreateTask" or "CreateJob" or "StartProcess")
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Common.IdempotencyKey.Header,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "Makes the create safe to retry: the same key and body within 24 h returns the first result (same id, "
+                    + "header Idempotent-Replayed: true) and creates nothing; the same key with another body is refused with 409. "
+                    + "Keys are 1-255 printable ASCII characters, scoped to the API key.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+            });
+        }
+
         if (operation.Responses is null)
         {
             return;
@@ -61,6 +76,8 @@ internal static class DialectExamples
             401 => [dialect.Unauthorized(http)],
             403 => [dialect.Forbidden(http, new Common.Caller("grafana", Common.KeyRole.Reader))],
             500 => [dialect.InternalError(http, ExampleHttp.Reference)],
+            503 => [dialect.Unavailable(http, ExampleHttp.Reference, TimeSpan.FromSeconds(5))],
+            429 => [dialect.TooManyRequests(http, "key grafana", TimeSpan.FromSeconds(1))],
             _ => Outcomes(operation).Select(e => dialect.Error(http, e)).ToList(),
         };
 
@@ -83,6 +100,9 @@ internal static class DialectExamples
         var step = SampleBodies.FailedStepId.ToString();
         switch (operation)
         {
+            case "CreateTask" or "CreateJob" or "StartProcess":
+                yield return new IdempotencyKeyReusedException("order-4711");
+                break;
             case "CancelTask":
                 yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Core.Commands.CancelTaskHandler.NotInProgressMessage, "Succeeded");
                 break;

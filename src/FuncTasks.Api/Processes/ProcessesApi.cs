@@ -18,11 +18,11 @@ public static class ProcessesApi
 
     public static IEndpointRouteBuilder MapProcessesApi(this IEndpointRouteBuilder app)
     {
-        var processes = app.MapGroup("/api/v1/processes").WithTags("Processes (Cognaize)");
+        var processes = app.MapGroup("/api/v1/processes").WithTags("Processes (Cognaize)").ProducesLimits(typeof(CognaizeEnvelope));
         processes.MapPost("/start", (Func<HttpContext, Task<IResult>>)StartAsync)
             .WithName("StartProcess").WithSummary("Start a process from a stored workflow; start params fill or override step params by name")
             .Accepts<StartProcessRequest>("application/json")
-            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
+            .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(409).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
         processes.MapPost("/restart-failed-step", (Func<HttpContext, Task<IResult>>)RestartFailedStepAsync)
             .WithName("RestartFailedStep").WithSummary("Restart a FAILED step with corrected params; the process carries on from there")
             .Accepts<ProcessStepRequest>("application/json")
@@ -35,7 +35,7 @@ public static class ProcessesApi
             .WithName("GetProcess").WithSummary("A process with every step, its params in force and its attempts")
             .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
 
-        var workflows = app.MapGroup("/api/v1/workflows").WithTags("Processes (Cognaize)");
+        var workflows = app.MapGroup("/api/v1/workflows").WithTags("Processes (Cognaize)").ProducesLimits(typeof(CognaizeEnvelope));
         workflows.MapPost("", (Func<HttpContext, Task<IResult>>)CreateWorkflowAsync)
             .WithName("CreateWorkflow").WithSummary("Store a workflow definition; a param with a type and no value is an input given at start")
             .Accepts<CreateWorkflowRequest>("application/json")
