@@ -280,6 +280,10 @@ public static class PoisonedRun
             : new[] { step with { Status = StepState.Failed, ActiveAttempt = null, CompletedAt = now, Error = error } };
         return new TaskUpdate(
             snapshot.Task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = error, FailedStepIndex = step?.Index },
-            steps);
+            steps)
+        {
+            Actor = TaskActor.Engine,
+            Operation = "poison",
+        };
     }
 }

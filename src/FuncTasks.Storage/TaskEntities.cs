@@ -6,14 +6,22 @@ using FuncTasks.Core.Model;
 namespace FuncTasks.Storage;
 
 /// <summary>
-/// Row layout of one task partition (PartitionKey = task id): "task", "step-NNN" and
-/// "attempt-NNN-NNNNN". Attempts sort before steps, so "RowKey ge 'step-'" reads the task without them.
+/// Row layout of one task partition (PartitionKey = task id): "task", "step-NNN", "attempt-NNN-NNNNN" and the
+/// audit trail's "event-NNNNNNNNNN" (one per write that recorded events). Attempts and events sort before steps, so
+/// "RowKey ge 'step-'" reads the task without them.
 /// </summary>
 internal static class TaskEntities
 {
     public const string TaskRowKey = "task";
     public const string StepPrefix = "step-";
     public const string AttemptPrefix = "attempt-";
+    public const string EventPrefix = "event-";
+
+    /// <summary>The first row key after every event row ('.' follows '-').</summary>
+    public const string EventEnd = "event.";
+
+    /// <summary>Most characters of one event row's JSON (a Table Storage string property holds 32K).</summary>
+    public const int MaxEventJsonLength = 30_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -25,6 +33,8 @@ internal static class TaskEntities
     public static string StepRowKey(int index) => $"{StepPrefix}{index:D3}";
 
     public static string AttemptRowKey(int index, int number) => $"{AttemptPrefix}{index:D3}-{number:D5}";
+
+    public static string EventRowKey(int sequence) => $"{EventPrefix}{sequence:D10}";
 
     public static TableEntity ToEntity(TaskRecord t) => new(PartitionKey(t.Id), TaskRowKey)
     {
@@ -45,6 +55,8 @@ internal static class TaskEntities
         ["Extensions"] = t.Extensions,
         ["Error"] = ToJson(t.Error),
         ["FailedStepIndex"] = t.FailedStepIndex,
+        ["CreatedBy"] = t.CreatedBy,
+        ["EventCount"] = t.EventCount,
         ETag = t.ETag is null ? default : new ETag(t.ETag),
     };
 
@@ -67,6 +79,8 @@ internal static class TaskEntities
         Extensions = e.GetString("Extensions"),
         Error = FromJson<FailureDetails>(e.GetString("Error")),
         FailedStepIndex = e.GetInt32("FailedStepIndex"),
+        CreatedBy = e.GetString("CreatedBy"),
+        EventCount = e.GetInt32("EventCount") ?? 0,
         ETag = e.ETag.ToString(),
     };
 
@@ -131,6 +145,35 @@ internal static class TaskEntities
         Outcome = Enum.Parse<StepState>(e.GetString("Outcome") ?? nameof(StepState.Completed)),
         Error = FromJson<FailureDetails>(e.GetString("Error")),
     };
+
+    /// <summary>
+    /// The row of one write's events. What does not fit one property is shrunk, never dropped silently: parameter
+    /// values first (names kept), then the events past those that fit, replaced by one that counts them.
+    /// </summary>
+    public static TableEntity ToEntity(Guid taskId, int sequence, IReadOnlyList<TaskEvent> events)
+    {
+        var json = JsonSerializer.Serialize(events, Json);
+        if (json.Length > MaxEventJsonLength)
+        {
+            events = TaskAudit.WithoutParamValues(events);
+            json = JsonSerializer.Serialize(events, Json);
+        }
+
+        for (var keep = events.Count - 1; json.Length > MaxEventJsonLength && keep >= 0; keep = Math.Min(keep - 1, keep * MaxEventJsonLength / json.Length))
+        {
+            json = JsonSerializer.Serialize(TaskAudit.Truncated(events, keep), Json);
+        }
+
+        return new TableEntity(PartitionKey(taskId), EventRowKey(sequence))
+        {
+            ["Kind"] = "event",
+            ["Sequence"] = sequence,
+            ["Events"] = json,
+        };
+    }
+
+    public static IReadOnlyList<TaskEvent> ToEvents(TableEntity e) =>
+        FromJson<List<TaskEvent>>(e.GetString("Events")) ?? [];
 
     private static Dictionary<string, ParamValue> ParseParams(string? json) =>
         json is null

@@ -74,7 +74,8 @@ internal static class SampleBodies
             [Running.Steps[0] with { Status = StepState.Started, CompletedAt = null }, Running.Steps[1] with { Status = StepState.Pending, StartedAt = null }])),
         ("GetTask", 200) => Vcf(VcfDialect.ToTask(Failed.Task, Failed.Steps)),
         ("GetTasks", 200) => Vcf(new VcfPageOfTask([VcfDialect.ToTask(Failed.Task, null)], new VcfPageMetadata(1, 20, 1, 1))),
-        ("GetProcess", 200) => await Envelope("OK", ProcessesDialect.ToView(Failed)),
+        ("GetTaskEvents", 200) => Vcf(VcfEvents.ToEvents(TaskId, Events)),
+        ("GetProcess", 200) => await Envelope("OK", ProcessesDialect.ToView(Failed, Events)),
         ("RestartFailedStep", 200) => await Envelope("Failed process step restarted", new ProcessStepData(
             TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(RestartedParams))),
         ("CompleteProcessStep", 200) => await Envelope("Process step completed", new ProcessStepData(
@@ -111,6 +112,31 @@ internal static class SampleBodies
 
     private static JsonNode? Parse(string json) => JsonNode.Parse(json.Replace("$step", FailedStepId.ToString(), StringComparison.Ordinal));
 
+    /// <summary>The sample's audit trail, derived by the real rules (<see cref="TaskAudit"/>) from the engine's writes that led to it.</summary>
+    public static IReadOnlyList<TaskEvent> Events { get; } = BuildEvents();
+
+    private static IReadOnlyList<TaskEvent> BuildEvents()
+    {
+        var failed = Failed;
+        var started = failed.Task.StartedAt!.Value;
+        var initial = failed with
+        {
+            Task = failed.Task with { Status = TaskState.InProgress, Error = null, FailedStepIndex = null, CompletedAt = null, CompletedSteps = 0, Progress = 0 },
+            Steps = failed.Steps.Select(s => s with { Status = StepState.Pending, Error = null, AttemptCount = 0, StartedAt = null, CompletedAt = null }).ToList(),
+        };
+        var warmUp = initial.Steps[0] with { Status = StepState.Started, AttemptCount = 1, ActiveAttempt = 1, StartedAt = started };
+        var running = initial.With(steps: [warmUp]);
+        var notify = failed.Steps[1] with { Status = StepState.Started, ActiveAttempt = 1, Error = null, CompletedAt = null };
+        var chained = running.With(steps: [failed.Steps[0], notify]);
+        IReadOnlyList<TaskEvent>[] writes =
+        [
+            TaskAudit.Derive(initial, new Core.TaskUpdate(initial.Task, [warmUp]) { Operation = "run" }, TaskActor.Engine, started),
+            TaskAudit.Derive(running, new Core.TaskUpdate(running.Task, [failed.Steps[0], notify]) { Operation = "run" }, TaskActor.Engine, failed.Steps[0].CompletedAt!.Value),
+            TaskAudit.Derive(chained, new Core.TaskUpdate(failed.Task, [failed.Steps[1]]) { Operation = "run" }, TaskActor.Engine, failed.Task.CompletedAt!.Value),
+        ];
+        return TaskAudit.Trail(failed.Task, writes);
+    }
+
     private static TaskSnapshot BuildFailed()
     {
         var created = ExampleHttp.Now.AddMinutes(-5);
@@ -143,6 +169,7 @@ internal static class SampleBodies
             Generation = 1,
             Error = taskFailure,
             FailedStepIndex = 1,
+            CreatedBy = "ci",
         };
         TaskStep[] steps =
         [

@@ -26,7 +26,8 @@ public sealed record ProcessView(
     string? StartedAt,
     string? CompletedAt,
     ProcessError? Error,
-    IReadOnlyList<ProcessStepView> Steps);
+    IReadOnlyList<ProcessStepView> Steps,
+    IReadOnlyList<ProcessEventView>? Events = null);
 
 public sealed record ProcessStepView(
     string ProcessStepId,

@@ -30,7 +30,7 @@ public sealed class CancelTaskHandler(TaskMutation mutation)
             .Where(s => s.Status is StepState.Pending or StepState.Started)
             .Select(s => s with { Status = StepState.Cancelled, CompletedAt = now })
             .ToList();
-        return new TaskUpdate(task with { Status = TaskState.Cancelled, CompletedAt = now, UpdatedAt = now }, steps);
+        return new TaskUpdate(task with { Status = TaskState.Cancelled, CompletedAt = now, UpdatedAt = now }, steps) { Operation = "cancel" };
     }
 
     public static TaskUpdate Cancel(TaskSnapshot snapshot, DateTimeOffset now) => Cancel(snapshot, now, allowCreated: false);

@@ -52,13 +52,16 @@ public sealed class CompleteExternalStepHandler(TaskMutation mutation)
         {
             var failed = step with { Status = StepState.Failed, Params = parameters, CompletedAt = now, ActiveAttempt = null, Error = failure, Output = command.Output };
             var taskFailure = new FailureDetails(typeof(StepFailedException).FullName!, $"Step '{step.Name}' ({step.Action}) failed: {failure.Message}", null, failure);
-            return new TaskUpdate(task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index }, [failed], [attempt]);
+            return new TaskUpdate(task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index }, [failed], [attempt])
+            {
+                Operation = "fail-step",
+            };
         }
 
         var completed = step with { Status = StepState.Completed, Params = parameters, CompletedAt = now, ActiveAttempt = null, Output = command.Output };
         var isLast = snapshot.Steps.All(s => s.Index == index || s.Status.IsDone());
         var progressed = StepExecutor.Progressed(task, now);
         var next = isLast ? StepExecutor.Succeeded(progressed, now) : progressed with { Generation = task.Generation + 1 };
-        return new TaskUpdate(next, [completed], [attempt]);
+        return new TaskUpdate(next, [completed], [attempt]) { Operation = "complete-step" };
     }
 }

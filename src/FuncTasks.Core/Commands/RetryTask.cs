@@ -26,7 +26,7 @@ public sealed class RetryTaskHandler(TaskMutation mutation)
             .Where(s => s.Status is StepState.Failed or StepState.Cancelled)
             .Select(s => s with { Status = StepState.Pending, Error = null, ActiveAttempt = null, CompletedAt = null })
             .ToList();
-        return new TaskUpdate(Resumed(task, now), steps);
+        return new TaskUpdate(Resumed(task, now), steps) { Operation = "retry" };
     }
 
     /// <summary>The task back in progress under a new run generation.</summary>

@@ -52,7 +52,7 @@ public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, T
                     CompletedAt = now,
                     UpdatedAt = now,
                     Error = new FailureDetails("FuncTasks.ScheduleFailed", $"The task could not be scheduled: {ex.Message}. Retry it."),
-                }), CancellationToken.None);
+                }) { Actor = TaskActor.Engine, Operation = "schedule" }, CancellationToken.None);
             }
             catch (Exception revert) when (revert is ConcurrencyConflictException)
             {

@@ -202,7 +202,7 @@ public sealed class TaskRunActivities(
             {
                 await store.SaveAsync(snapshot, new TaskUpdate(
                     snapshot.Task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = error, FailedStepIndex = step?.Index },
-                    steps), cancellationToken);
+                    steps) { Actor = TaskActor.Engine, Operation = "run-broken" }, cancellationToken);
                 return;
             }
             catch (ConcurrencyConflictException) when (conflicts < options.Value.MaxConflictRetries)

@@ -44,6 +44,9 @@ public sealed partial class StepExecutor(
     IOptions<EngineOptions> options,
     ILogger<StepExecutor> logger)
 {
+    /// <summary>The operation the engine's writes are recorded under.</summary>
+    public const string RunOperation = "run";
+
     private readonly EngineOptions _options = options.Value;
 
     /// <param name="generation">The run generation the caller was scheduled for; null accepts any.</param>
@@ -86,7 +89,7 @@ public sealed partial class StepExecutor(
             {
                 if (step is null)
                 {
-                    snapshot = await store.SaveAsync(snapshot, new TaskUpdate(Succeeded(task, now)), stopping);
+                    snapshot = await SaveAsync(snapshot, new TaskUpdate(Succeeded(task, now)), stopping);
                     LogTaskSucceeded(taskId);
                     return new StepRunOutcome(StepRunKind.TaskSucceeded, snapshot);
                 }
@@ -135,7 +138,7 @@ public sealed partial class StepExecutor(
         }
 
         var task = snapshot.Task with { StartedAt = snapshot.Task.StartedAt ?? now, UpdatedAt = now };
-        return await store.SaveAsync(snapshot, new TaskUpdate(task, [Claimed(step, now)], interrupted), stopping);
+        return await SaveAsync(snapshot, new TaskUpdate(task, [Claimed(step, now)], interrupted), stopping);
     }
 
     /// <summary>The step claimed by a runner for its next attempt.</summary>
@@ -225,7 +228,7 @@ public sealed partial class StepExecutor(
                         : new TaskUpdate(task with { Status = TaskState.Cancelled, CompletedAt = now, UpdatedAt = now },
                             [step with { Status = StepState.Cancelled, CompletedAt = now, ActiveAttempt = null }],
                             [record with { Outcome = StepState.Cancelled }]);
-                    snapshot = await store.SaveAsync(snapshot, update, CancellationToken.None);
+                    snapshot = await SaveAsync(snapshot, update, CancellationToken.None);
                     LogStepCancelled(taskId, step.Name);
                     return new StepRunOutcome(StepRunKind.Cancelled, snapshot);
                 }
@@ -240,7 +243,7 @@ public sealed partial class StepExecutor(
                 {
                     var failure = FailureDetails.FromException(error);
                     var taskFailure = FailureDetails.FromException(Thrown(new StepFailedException(step.Name, step.Action, error)));
-                    snapshot = await store.SaveAsync(snapshot, new TaskUpdate(
+                    snapshot = await SaveAsync(snapshot, new TaskUpdate(
                         task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index },
                         [step with { Status = StepState.Failed, CompletedAt = now, ActiveAttempt = null, Error = failure }],
                         [record with { Outcome = StepState.Failed, Error = failure }]), CancellationToken.None);
@@ -267,7 +270,7 @@ public sealed partial class StepExecutor(
                 // Chained: the next step is claimed in the same transaction (one write per step instead of two).
                 var next = chain && !isLast ? snapshot.Steps.FirstOrDefault(s => s.Index != index && !s.Status.IsDone()) : null;
                 var claimNext = next is { Status: StepState.Pending, ActiveAttempt: null } ? Claimed(next, now) : null;
-                snapshot = await store.SaveAsync(snapshot, new TaskUpdate(
+                snapshot = await SaveAsync(snapshot, new TaskUpdate(
                     isLast ? Succeeded(progressed, now) : progressed, claimNext is null ? [completed] : [completed, claimNext], [record]), CancellationToken.None);
                 LogStepCompleted(taskId, step.Name, attempt);
                 if (isLast)
@@ -284,6 +287,10 @@ public sealed partial class StepExecutor(
             }
         }
     }
+
+    /// <summary>Every write of the engine is recorded in the audit trail as the engine's, never as a caller's whose flow it inherited.</summary>
+    private Task<TaskSnapshot> SaveAsync(TaskSnapshot current, TaskUpdate update, CancellationToken cancellationToken) =>
+        store.SaveAsync(current, update with { Actor = TaskActor.Engine, Operation = update.Operation ?? RunOperation }, cancellationToken);
 
     /// <summary>The task after one more step completed: counters and progress.</summary>
     public static TaskRecord Progressed(TaskRecord task, DateTimeOffset now)

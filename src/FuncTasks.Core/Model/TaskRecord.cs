@@ -31,5 +31,11 @@ public sealed record TaskRecord
     /// <summary>Index of the step that failed, when <see cref="Status"/> is Failed because of a step.</summary>
     public int? FailedStepIndex { get; init; }
 
+    /// <summary>Who created it (an API key's name): the first entry of its audit trail.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>How many writes recorded audit events; the next one is numbered from it, guarded by this row's ETag.</summary>
+    public int EventCount { get; init; }
+
     public string? ETag { get; init; }
 }

@@ -27,6 +27,12 @@ public static class TasksFunctions
         [DurableClient] DurableTaskClient durable) =>
         DurableTaskRunner.WithClient(durable, () => TasksApi.GetAsync(req.HttpContext, id));
 
+    [Function("GetTaskEvents")]
+    public static Task<IResult> GetTaskEvents(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/tasks/{id}/events")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient durable) =>
+        DurableTaskRunner.WithClient(durable, () => TasksApi.GetEventsAsync(req.HttpContext, id));
+
     [Function("RetryTask")]
     public static Task<IResult> RetryTask(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "v1/tasks/{id}")] HttpRequest req, string id,

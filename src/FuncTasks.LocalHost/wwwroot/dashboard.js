@@ -1,6 +1,6 @@
 // FuncTasks operator dashboard: plain JavaScript, no dependencies, same-origin calls only.
 // Reads: GET /v1/tasks (list), GET /v1/tasks/{id} (task + subtasks), GET /api/v1/processes/{id} (steps, params,
-// attempts), GET /tasks/{id} (progress, error with stack and cause). Acts: PATCH /v1/tasks/{id} (retry),
+// attempts, history), GET /tasks/{id} (progress, error with stack and cause). Acts: PATCH /v1/tasks/{id} (retry),
 // DELETE /v1/tasks/{id} (cancel), POST /api/v1/processes/restart-failed-step. Role: GET /dashboard/me.
 'use strict';
 
@@ -409,7 +409,22 @@
           h('dt', {}, 'Progress'), h('dd', {}, progressBar(progress, task.status))),
         RUNNING.has(task.status) ? h('p.live', { testid: 'live' }, 'Live: updating every second while the task runs.') : null),
       task.status === 'FAILED' ? errorCard(task, info) : null,
-      stepsCard(task, process, refresh));
+      stepsCard(task, process, refresh),
+      historyCard(process));
+  }
+
+  // The audit trail (the process view's events): who changed what, when. Collapsed: the steps come first.
+  function historyCard(process) {
+    const events = (process && process.events) || [];
+    if (!events.length) return null;
+    return h('div.card', { testid: 'history' },
+      h('details', {},
+        h('summary', {}, h('h2.inline', {}, `History (${events.length})`)),
+        h('ol.history', {}, events.map((e) => h('li', { testid: 'event', 'data-kind': e.kind },
+          h('span.times', {}, formatTime(e.timestamp)), ' ',
+          h('strong', {}, e.actor), ' ',
+          h('span.action', {}, e.operation || ''), ' ',
+          e.message || e.kind)))));
   }
 
   function errorCard(task, info) {

@@ -6,11 +6,13 @@ namespace FuncTasks.Functions.Tests.Support;
 
 /// <summary>
 /// Tasks kept in memory behind a Moq <see cref="ITaskStore"/>, with one ETag per row as Table Storage has:
-/// a write with a stale ETag throws <see cref="ConcurrencyConflictException"/>.
+/// a write with a stale ETag throws <see cref="ConcurrencyConflictException"/>. Each write's audit events are kept as
+/// the Table store keeps them (derived by <see cref="TaskAudit"/>, numbered from the task row's counter).
 /// </summary>
 public sealed class InMemoryTaskStore
 {
     private readonly Dictionary<Guid, (TaskRecord Task, Dictionary<int, TaskStep> Steps, List<StepAttempt> Attempts)> _tasks = [];
+    private readonly Dictionary<Guid, List<IReadOnlyList<TaskEvent>>> _events = [];
     private int _etag;
 
     public InMemoryTaskStore()
@@ -23,6 +25,8 @@ public sealed class InMemoryTaskStore
             .ReturnsAsync((Guid id, CancellationToken _) => Get(id, false)?.Task);
         Mock.Setup(s => s.SaveAsync(It.IsAny<TaskSnapshot>(), It.IsAny<TaskUpdate>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((TaskSnapshot current, TaskUpdate update, CancellationToken _) => Save(current, update));
+        Mock.Setup(s => s.GetEventsAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Guid id, CancellationToken _) => Events(id));
     }
 
     public Mock<ITaskStore> Mock { get; } = new(MockBehavior.Strict);
@@ -42,7 +46,8 @@ public sealed class InMemoryTaskStore
                 throw new ConcurrencyConflictException($"Task {task.Id} exists.");
             }
 
-            _tasks[task.Id] = (task with { ETag = NextETag() }, steps.ToDictionary(s => s.Index, s => s with { ETag = NextETag() }), []);
+            _tasks[task.Id] = (task with { ETag = NextETag(), CreatedBy = TaskActor.Resolve(task.CreatedBy) }, steps.ToDictionary(s => s.Index, s => s with { ETag = NextETag() }), []);
+            _events[task.Id] = [];
             return Get(task.Id, false)!;
         }
     }
@@ -57,10 +62,24 @@ public sealed class InMemoryTaskStore
         }
     }
 
+    private IReadOnlyList<TaskEvent>? Events(Guid id)
+    {
+        lock (_tasks)
+        {
+            return _tasks.TryGetValue(id, out var t) ? TaskAudit.Trail(t.Task, _events[id]) : null;
+        }
+    }
+
     private TaskSnapshot Save(TaskSnapshot current, TaskUpdate update)
     {
         lock (_tasks)
         {
+            var events = TaskAudit.Derive(current, update, TaskActor.Resolve(update.Actor), update.Task?.UpdatedAt ?? current.Task.UpdatedAt);
+            if (events.Count > 0)
+            {
+                update = update with { Task = (update.Task ?? current.Task) with { EventCount = current.Task.EventCount + 1 } };
+            }
+
             var stored = _tasks[current.Task.Id];
             if (update.Task is not null && stored.Task.ETag != current.Task.ETag)
             {
@@ -83,6 +102,11 @@ public sealed class InMemoryTaskStore
             }
 
             stored.Attempts.AddRange(update.NewAttempts ?? []);
+            if (events.Count > 0)
+            {
+                _events[current.Task.Id].Add(events);
+            }
+
             _tasks[current.Task.Id] = (task ?? stored.Task, stored.Steps, stored.Attempts);
             return current.With(task, steps);
         }
