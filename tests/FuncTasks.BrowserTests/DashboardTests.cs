@@ -92,6 +92,14 @@ public sealed class DashboardTests(DashboardFixture fixture)
             await Expect(attempts.Nth(1).GetByTestId("param-timeoutSeconds")).ToHaveTextAsync("10");
             await Expect(tab.Step("warm-up").GetByTestId("attempt")).ToHaveCountAsync(1);
             await tab.ScreenshotAsync("dashboard-task");
+
+            // The history (audit trail) says who restarted the step, and that the engine ran it to the end.
+            var history = page.GetByTestId("history");
+            await history.Locator("summary").ClickAsync();
+            var restarted = history.GetByTestId("event").Filter(new() { HasText = "restart-failed-step" });
+            await Expect(restarted.First).ToContainTextAsync("test-operator");
+            await Expect(history.GetByTestId("event").Last).ToContainTextAsync("engine");
+            await Expect(history.GetByTestId("event").Last).ToHaveAttributeAsync("data-kind", "TASK_STATUS_CHANGED");
         });
 
         Assert.Equal(HttpStatusCode.OK, (await Api.DeleteAsync($"/v1/tasks/{import}")).StatusCode);
