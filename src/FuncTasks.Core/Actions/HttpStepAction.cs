@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FuncTasks.Core.Model;
@@ -9,14 +8,17 @@ namespace FuncTasks.Core.Actions;
 
 /// <summary>
 /// <c>http</c>: calls <c>url</c> with <c>method</c> (default POST), <c>body</c>, <c>headers</c> (a JSON object)
-/// and <c>timeoutSeconds</c> (default 30). Only hosts in <c>FuncTasks:Http:AllowedHosts</c> may be called.
-/// A non-2xx answer or a timeout fails the step with the status code and at most 1 KB of the body.
+/// and <c>timeoutSeconds</c> (default 30). Only hosts in <c>FuncTasks:Http:AllowedHosts</c> may be called, checked
+/// by <see cref="HttpDestinationGuard"/> when the step is created or restarted, before every request and redirect,
+/// and in the connection itself. A non-2xx answer or a timeout fails the step with the status code and at most
+/// 1 KB of the body.
 /// </summary>
-public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActionOptions> options) : IStepAction
+public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGuard guard, IOptions<HttpActionOptions> options) : IStepAction
 {
     public const string ActionName = "http";
     public const string ClientName = "FuncTasks.HttpStep";
     private static readonly string[] KnownMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    private static readonly HashSet<string> CredentialHeaders = new(["Authorization", "Proxy-Authorization", "Cookie"], StringComparer.OrdinalIgnoreCase);
 
     public string Name => ActionName;
 
@@ -30,6 +32,10 @@ public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActi
         else if (!Uri.TryCreate(url.StrValue, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             yield return $"Parameter 'url' must be an absolute http or https URL, not '{url.StrValue}'.";
+        }
+        else if (guard.Check(uri) is { } refused)
+        {
+            yield return $"Parameter 'url' may not be called: {refused}.";
         }
 
         foreach (var name in new[] { "method", "body", "headers" })
@@ -58,23 +64,115 @@ public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActi
 
     public async Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var p = context.Params;
         var uri = new Uri(p.GetString("url") ?? throw new ArgumentException("The http action needs a 'url' parameter."));
         var method = new HttpMethod((p.GetString("method") ?? "POST").ToUpperInvariant());
-        if (!IsAllowed(uri))
+        var body = p.GetString("body");
+        var headers = ParseHeaders(p.GetString("headers") ?? "{}") ?? [];
+        var timeout = TimeSpan.FromSeconds(p.GetLong("timeoutSeconds") ?? 30);
+        var maxRedirects = options.Value.MaxRedirects;
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        var client = clients.CreateClient(ClientName);
+        var target = uri;
+        var crossOrigin = false;
+        try
         {
-            throw new HttpHostNotAllowedException(uri.Host);
+            for (var redirects = 0; ; redirects++)
+            {
+                if (guard.Check(target) is { } refused)
+                {
+                    throw new HttpHostNotAllowedException($"{method.Method} {HttpDestinationGuard.Redact(target)} was refused: {refused}; no connection was made.", refused);
+                }
+
+                using var request = CreateRequest(context, method, target, body, headers, crossOrigin);
+                using var response = await SendAsync(client, request, timeoutSource.Token);
+                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                {
+                    var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+                    var from = $"{method.Method} {HttpDestinationGuard.Redact(target)} answered {(int)response.StatusCode} redirecting to {HttpDestinationGuard.Redact(next)}";
+                    if (redirects >= maxRedirects)
+                    {
+                        throw new HttpStepException($"{from}; not followed: FuncTasks:Http:MaxRedirects is {maxRedirects}.", response.StatusCode);
+                    }
+
+                    if (target.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+                    {
+                        throw new HttpHostNotAllowedException($"{from}; not followed: a redirect from https to http is refused.", "a redirect from https to http");
+                    }
+
+                    if (guard.Check(next) is { } why)
+                    {
+                        throw new HttpHostNotAllowedException($"{from}; not followed: {why}; no connection was made.", why);
+                    }
+
+                    crossOrigin |= Uri.Compare(next, uri, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0;
+                    (method, body) = Redirected(response.StatusCode, method, body);
+                    target = next;
+                    continue;
+                }
+
+                var excerpt = await ReadExcerptAsync(response, options.Value.MaxResponseExcerptBytes, timeoutSource.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpStepException(method.Method, target, response.StatusCode, excerpt);
+                }
+
+                return StepResult.Completed($"{(int)response.StatusCode} {excerpt}".TrimEnd());
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpStepException(method.Method, target, timeout, ex);
+        }
+    }
+
+    /// <summary>A refusal in the connect callback reaches us wrapped in an HttpRequestException: surface it as itself.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (RefusalIn(ex) is { } refusal)
+        {
+            throw new HttpHostNotAllowedException(
+                $"{request.Method.Method} {HttpDestinationGuard.Redact(request.RequestUri!)} was refused: {refusal.Reason}; no connection was made.", refusal.Reason, ex);
+        }
+    }
+
+    private static HttpHostNotAllowedException? RefusalIn(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpHostNotAllowedException refusal)
+            {
+                return refusal;
+            }
         }
 
-        var timeout = TimeSpan.FromSeconds(p.GetLong("timeoutSeconds") ?? 30);
-        using var request = new HttpRequestMessage(method, uri);
-        if (p.GetString("body") is { } body)
+        return null;
+    }
+
+    private static HttpRequestMessage CreateRequest(
+        StepContext context, HttpMethod method, Uri target, string? body, Dictionary<string, string> headers, bool crossOrigin)
+    {
+        // HTTP/1.1 or lower: HTTP/3 (QUIC) would not go through the guarded connect callback.
+        var request = new HttpRequestMessage(method, target) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        foreach (var (name, value) in ParseHeaders(p.GetString("headers") ?? "{}") ?? [])
+        foreach (var (name, value) in headers)
         {
+            if (crossOrigin && CredentialHeaders.Contains(name))
+            {
+                continue; // a redirect to another origin does not carry the caller's credentials along
+            }
+
             if (!request.Headers.TryAddWithoutValidation(name, value))
             {
                 request.Content ??= new ByteArrayContent([]);
@@ -85,33 +183,18 @@ public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActi
 
         request.Headers.TryAddWithoutValidation("x-functasks-step-id", context.StepId.ToString());
         request.Headers.TryAddWithoutValidation("x-functasks-attempt", context.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        var client = clients.CreateClient(ClientName);
-        try
-        {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
-            var excerpt = await ReadExcerptAsync(response, options.Value.MaxResponseExcerptBytes, timeoutSource.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpStepException(method.Method, uri, response.StatusCode, excerpt);
-            }
-
-            return StepResult.Completed($"{(int)response.StatusCode} {excerpt}".TrimEnd());
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new HttpStepException(method.Method, uri, timeout, ex);
-        }
+        return request;
     }
 
-    public bool IsAllowed(Uri uri)
-    {
-        IEnumerable<string> allowed = options.Value.AllowedHosts.Count > 0 ? options.Value.AllowedHosts : HttpActionOptions.DefaultAllowedHosts;
-        var host = uri.IdnHost.Trim('[', ']');
-        return allowed.Any(a => string.Equals(a.Trim('[', ']'), host, StringComparison.OrdinalIgnoreCase));
-    }
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>What browsers and HttpClient do: 303 (and a POST answered 301/302) becomes a GET without a body; 307/308 keep both.</summary>
+    private static (HttpMethod Method, string? Body) Redirected(HttpStatusCode status, HttpMethod method, string? body) =>
+        (status == HttpStatusCode.SeeOther && method != HttpMethod.Head)
+        || (status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found && method == HttpMethod.Post)
+            ? (HttpMethod.Get, null)
+            : (method, body);
 
     private static Dictionary<string, string>? ParseHeaders(string json)
     {
@@ -125,6 +208,7 @@ public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActi
         }
     }
 
+    /// <summary>Reads at most <paramref name="maxBytes"/>: a huge or endless body is never downloaded.</summary>
     private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -145,25 +229,40 @@ public sealed class HttpStepAction(IHttpClientFactory clients, IOptions<HttpActi
     }
 }
 
-/// <summary>An <c>http</c> step's call failed: a non-2xx status (with the body excerpt) or a timeout.</summary>
+/// <summary>
+/// An <c>http</c> step's call failed: a non-2xx status (with the body excerpt), a timeout or too many redirects.
+/// The URL in the message has no user-info, so a password in it never reaches an error body or a log.
+/// </summary>
 public sealed class HttpStepException : Exception
 {
     public HttpStepException(string method, Uri uri, HttpStatusCode status, string bodyExcerpt)
-        : base($"{method} {uri} answered {(int)status} ({status}): {bodyExcerpt}")
+        : base($"{method} {HttpDestinationGuard.Redact(uri)} answered {(int)status} ({status}): {bodyExcerpt}")
     {
         StatusCode = (int)status;
         BodyExcerpt = bodyExcerpt;
     }
 
     public HttpStepException(string method, Uri uri, TimeSpan timeout, Exception inner)
-        : base($"{method} {uri} timed out after {timeout.TotalSeconds:0.###} s.", inner)
+        : base($"{method} {HttpDestinationGuard.Redact(uri)} timed out after {timeout.TotalSeconds:0.###} s.", inner)
     {
+    }
+
+    public HttpStepException(string message, HttpStatusCode status)
+        : base(message)
+    {
+        StatusCode = (int)status;
     }
 
     public int? StatusCode { get; }
     public string? BodyExcerpt { get; }
 }
 
-/// <summary>The step's URL names a host that is not in <c>FuncTasks:Http:AllowedHosts</c>.</summary>
-public sealed class HttpHostNotAllowedException(string host)
-    : Exception($"Host '{host}' is not in FuncTasks:Http:AllowedHosts; the call was not made.");
+/// <summary>
+/// The SSRF guard refused a destination: a host not in <c>FuncTasks:Http:AllowedHosts</c>, or an address
+/// (resolved, or a redirect's) that is private, loopback, link-local... and not listed. No connection was made.
+/// </summary>
+public sealed class HttpHostNotAllowedException(string message, string reason, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Why, in words ("host 'x' resolves to 10.0.0.5, a private address, ...").</summary>
+    public string Reason { get; } = reason;
+}

@@ -41,6 +41,10 @@ public sealed class TargetServer : IAsyncDisposable
     public void Respond(string path, int status, string body = "", TimeSpan? delay = null) =>
         _behaviours["/" + path.TrimStart('/')] = new Behaviour(status, body, delay ?? TimeSpan.Zero);
 
+    /// <summary>Makes <paramref name="path"/> answer a redirect (301, 302, 303, 307, 308) to <paramref name="location"/>.</summary>
+    public void Redirect(string path, int status, string location) =>
+        _behaviours["/" + path.TrimStart('/')] = new Behaviour(status, string.Empty, TimeSpan.Zero, location);
+
     public int Calls(string path) => _calls.GetValueOrDefault("/" + path.TrimStart('/'));
 
     public int Cancelled(string path) => _cancelled.GetValueOrDefault("/" + path.TrimStart('/'));
@@ -68,6 +72,11 @@ public sealed class TargetServer : IAsyncDisposable
         }
 
         http.Response.StatusCode = behaviour.Status;
+        if (behaviour.Location is { } location)
+        {
+            http.Response.Headers.Location = location;
+        }
+
         await http.Response.WriteAsync(behaviour.Body);
     }
 
@@ -77,5 +86,5 @@ public sealed class TargetServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed record Behaviour(int Status, string Body, TimeSpan Delay);
+    private sealed record Behaviour(int Status, string Body, TimeSpan Delay, string? Location = null);
 }
