@@ -28,6 +28,7 @@ public static class FuncTasksApi
         services.TryAddSingleton<ApiRateLimiter>();
         services.AddOptions<Core.Idempotency.IdempotencyOptions>().Bind(configuration.GetSection(Core.Idempotency.IdempotencyOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
+        services.AnswerMediaTypesInDialects();
         return services;
     }
 

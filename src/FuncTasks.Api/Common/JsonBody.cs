@@ -6,10 +6,27 @@ using Microsoft.AspNetCore.Http;
 
 namespace FuncTasks.Api.Common;
 
-/// <summary>Reads request bodies with a size limit and parses typed parameters with messages that name the problem.</summary>
+/// <summary>
+/// Reads request bodies with a size limit and parses typed parameters with messages that name the problem. Every
+/// dialect reads its bodies here, so the limits below hold for all of them: a hostile body is refused with the
+/// dialect's 400-class answer before anything is parsed further, looked up or stored.
+/// </summary>
 public static class JsonBody
 {
+    /// <summary>Most bytes a body may have, with or without a Content-Length (a chunked body is counted as it arrives).</summary>
     public const int MaxBytes = 256 * 1024;
+
+    /// <summary>Deepest nesting of objects and arrays (the top-level object is 1): the vendor bodies need 6.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>
+    /// Longest string value anywhere in a body, in UTF-16 characters: a backstop well above every field's own cap (a
+    /// STRING parameter holds 16 K, a job's fields 30 K as JSON), so those fields still answer with their own message.
+    /// </summary>
+    public const int MaxStringLength = 64 * 1024;
+
+    /// <summary>Longest property name anywhere in a body (and so the longest parameter name), in UTF-16 characters.</summary>
+    public const int MaxPropertyNameLength = 256;
 
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken, bool allowEmpty = false)
     {
@@ -31,6 +48,11 @@ public static class JsonBody
             buffer.Write(chunk, 0, read);
         }
 
+        if (buffer.Length > 0 && !IsJson(request.ContentType))
+        {
+            throw new InvalidRequestException("body", $"The request body must be JSON (Content-Type: application/json), not '{FailureDetails.Cap(request.ContentType!, 100)}'.");
+        }
+
         if (buffer.Length == 0)
         {
             return allowEmpty
@@ -40,7 +62,9 @@ public static class JsonBody
 
         try
         {
-            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            CheckLimits(json.Span);
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? document.RootElement.Clone()
                 : throw new InvalidRequestException("body", $"The request body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
@@ -48,6 +72,71 @@ public static class JsonBody
         catch (JsonException ex)
         {
             throw new InvalidRequestException("body", $"The request body is not valid JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// No Content-Type, <c>application/json</c> or any <c>+json</c> type (with any parameters). Checked here rather
+    /// than by routing, so a wrong media type is answered in the dialect's error body, after authentication, on every host.
+    /// </summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
+        {
+            return false;
+        }
+
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// One forward pass over the raw JSON before it becomes a document: nesting, the length of every string and
+    /// property name, and text that is not valid UTF-8 or holds an unpaired surrogate escape (<c>"\ud800"</c>), which
+    /// could not be stored or written back. Syntax errors surface as <see cref="JsonException"/>.
+    /// </summary>
+    private static void CheckLimits(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1 });
+        string? property = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= MaxDepth:
+                    throw new InvalidRequestException("body", $"The request body nests objects and arrays deeper than {MaxDepth} levels.");
+                case JsonTokenType.PropertyName:
+                    property = Text(ref reader, property);
+                    if (property.Length > MaxPropertyNameLength)
+                    {
+                        throw new InvalidRequestException("body",
+                            $"A property name in the request body is longer than {MaxPropertyNameLength} characters ('{property[..40]}…').");
+                    }
+
+                    break;
+                case JsonTokenType.String when Text(ref reader, property).Length > MaxStringLength:
+                    throw new InvalidRequestException(property ?? "body",
+                        $"'{property ?? "body"}' is longer than {MaxStringLength} characters; no string in a request body may be.");
+            }
+        }
+    }
+
+    private static string Text(ref Utf8JsonReader reader, string? property)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            var where = property is null ? "the request body" : $"'{FailureDetails.Cap(property, 40)}'";
+            throw new InvalidRequestException(property ?? "body", $"A string in {where} is not valid text (invalid UTF-8 or an unpaired surrogate).");
         }
     }
 
@@ -118,6 +207,11 @@ public static class JsonBody
         var result = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
         foreach (var property in e.EnumerateObject())
         {
+            if (property.Name.Length is 0 or > TaskValidation.MaxNameLength)
+            {
+                throw new InvalidRequestException(field, $"'{field}': a parameter name must have 1 to {TaskValidation.MaxNameLength} characters.");
+            }
+
             var value = ParseParam(property.Value, $"{field}.{property.Name}", property.Name);
             if (value.Problem(property.Name) is { } problem)
             {

@@ -162,6 +162,12 @@ public static class JobsRequest
             throw new InvalidRequestException("pageNumber", "pageNumber starts at 1.");
         }
 
+        if ((long)pageNumber * pageSize > int.MaxValue)
+        {
+            // The page would start past any count of jobs (and its offset would overflow).
+            throw new InvalidRequestException("pageNumber", $"pageNumber must be at most {int.MaxValue / pageSize} with pageSize {pageSize}.");
+        }
+
         var sort = q["sortDirection"].ToString();
         if (sort.Length > 0 && sort is not ("asc" or "desc"))
         {

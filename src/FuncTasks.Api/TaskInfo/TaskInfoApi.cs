@@ -1,6 +1,7 @@
 using System.Globalization;
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
+using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ public static class TaskInfoApi
 
     public static RouteGroupBuilder MapTaskInfoApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/tasks").WithTags("Task info (VMware Live Site Recovery)");
+        var group = app.MapGroup("/tasks").WithTags("Task info (VMware Live Site Recovery)").ProducesLimits(typeof(DrResponseError));
         group.MapGet("", (Func<HttpContext, Task<IResult>>)ListAsync)
             .WithName("GetAllTasksInfo").WithSummary("List tasks with limit/offset, filter_property + filter (status, type), sort_by + order_by")
             .Produces<DrTaskList>().Produces<DrResponseError>(400).Produces(401).Produces<DrResponseError>(403).Produces<DrResponseError>(500);
@@ -37,8 +38,9 @@ public static class TaskInfoApi
                 throw new InvalidRequestException("task_id", $"task_id must be a UUID, not '{Echo(taskId)}'.");
             }
 
-            var task = await http.RequestServices.GetRequiredService<ITaskStore>().GetTaskAsync(id, http.RequestAborted)
-                ?? throw new TaskNotFoundException("Task", taskId);
+            // A UUID that is not a task id (a step's id, the nil UUID) names no task: 404 without a storage call.
+            var task = (TaskIds.IsTaskId(id) && id != Guid.Empty ? await http.RequestServices.GetRequiredService<ITaskStore>().GetTaskAsync(id, http.RequestAborted) : null)
+                ?? throw new TaskNotFoundException("Task", Echo(taskId));
             return Results.Json(TaskInfoDialect.ToTask(task), TaskInfoDialect.Json);
         });
 
@@ -56,6 +58,12 @@ public static class TaskInfoApi
             if (offset < 0)
             {
                 throw new InvalidRequestException("offset", "offset must be 0 or more.");
+            }
+
+            if ((long)offset + limit > int.MaxValue)
+            {
+                // Past any count of tasks, and offset + limit would overflow.
+                throw new InvalidRequestException("offset", $"offset must be at most {int.MaxValue - limit} with limit {limit}.");
             }
 
             var (statuses, type) = ParseFilter(q["filter_property"], q["filter"]);
@@ -88,9 +96,9 @@ public static class TaskInfoApi
                     ?? throw new InvalidRequestException("filter", $"Unknown status '{Echo(v)}'. Use QUEUED, RUNNING, SUCCESS, ERROR or CANCELLED.")).Distinct().ToList(), null);
             case "type":
                 var types = values.Distinct(StringComparer.Ordinal).ToList();
-                return types.Count == 1
-                    ? (null, types[0])
-                    : throw new InvalidRequestException("filter", "A filter on type takes one value.");
+                return types.Count != 1 ? throw new InvalidRequestException("filter", "A filter on type takes one value.")
+                    : types[0].Length > TaskValidation.MaxNameLength ? throw new InvalidRequestException("filter", $"A type is at most {TaskValidation.MaxNameLength} characters.")
+                    : (null, types[0]);
             default:
                 throw new InvalidRequestException("filter_property", $"Tasks can be filtered by status or type, not '{Echo(name)}'.");
         }

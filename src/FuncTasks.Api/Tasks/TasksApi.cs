@@ -18,11 +18,11 @@ public static class TasksApi
 
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/tasks").WithTags("Tasks (VMware Cloud Foundation)");
+        var group = app.MapGroup("/v1/tasks").WithTags("Tasks (VMware Cloud Foundation)").ProducesLimits(typeof(VcfError));
         group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateTask").WithSummary("Create a task of ordered steps; it starts at once")
             .Accepts<VcfCreateTaskRequest>("application/json")
-            .Produces<VcfTask>(StatusCodes.Status202Accepted).Produces<VcfError>(400).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(500);
+            .Produces<VcfTask>(StatusCodes.Status202Accepted).Produces<VcfError>(400).Produces<VcfError>(401).Produces<VcfError>(403).Produces<VcfError>(409).Produces<VcfError>(500);
         group.MapGet("", (Func<HttpContext, Task<IResult>>)ListAsync)
             .WithName("GetTasks").WithSummary("List tasks, newest first, with filters and paging")
             .Produces<VcfPageOfTask>().Produces<VcfError>(400).Produces<VcfError>(401).Produces<VcfError>(500);
@@ -85,6 +85,12 @@ public static class TasksApi
             if (pageNumber < 1)
             {
                 throw new InvalidRequestException("pageNumber", "pageNumber starts at 1.");
+            }
+
+            if ((long)pageNumber * pageSize > int.MaxValue)
+            {
+                // The page would start past any count of tasks (and its offset would overflow).
+                throw new InvalidRequestException("pageNumber", $"pageNumber must be at most {int.MaxValue / pageSize} with pageSize {pageSize}.");
             }
 
             List<TaskState>? statuses = null;

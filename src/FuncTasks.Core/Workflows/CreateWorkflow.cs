@@ -48,6 +48,11 @@ public sealed class CreateWorkflowHandler(
             throw new InvalidRequestException("type", $"The workflow 'type' must be at most {TaskValidation.MaxNameLength} characters.");
         }
 
+        if (command.Description is { Length: > TaskValidation.MaxDescriptionLength })
+        {
+            throw new InvalidRequestException("description", $"The workflow 'description' must be at most {TaskValidation.MaxDescriptionLength} characters.");
+        }
+
         if (command.Steps is null || command.Steps.Count == 0)
         {
             throw new InvalidRequestException("steps", "The workflow needs 'steps': at least one {name, action, params}.");
@@ -72,6 +77,11 @@ public sealed class CreateWorkflowHandler(
             if (string.IsNullOrWhiteSpace(step.Name) || step.Name.Length > TaskValidation.MaxNameLength)
             {
                 throw new InvalidRequestException($"{field}.name", $"{field} needs a 'name' of 1 to {TaskValidation.MaxNameLength} characters.");
+            }
+
+            if (step.Description is { Length: > TaskValidation.MaxDescriptionLength })
+            {
+                throw new InvalidRequestException($"{field}.description", $"{field} 'description' must be at most {TaskValidation.MaxDescriptionLength} characters.");
             }
 
             if (!names.Add(step.Name.Trim()))
