@@ -17,6 +17,15 @@ public sealed class EngineOptions
     /// <summary>How many times a lost optimistic-concurrency race is re-read and re-checked.</summary>
     [Range(1, 100)]
     public int MaxConflictRetries { get; set; } = 8;
+
+    /// <summary>
+    /// First wait before a storage call that failed because storage was unavailable is tried again (a run holding a
+    /// step's result, a worker polling the queue); doubles per failure, with jitter, up to <see cref="OutageBackoffMax"/>.
+    /// </summary>
+    public TimeSpan OutageBackoff { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest wait between two tries during a storage outage: how late, at most, work resumes once it returns.</summary>
+    public TimeSpan OutageBackoffMax { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The <c>http</c> action's settings (configuration section <c>FuncTasks:Http</c>).</summary>

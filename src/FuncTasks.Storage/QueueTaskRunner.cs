@@ -14,6 +14,8 @@ namespace FuncTasks.Storage;
 /// The queue runner: "run task X" messages on an Azure Storage queue, competing workers (in this host and
 /// any other sharing the queue), the message kept invisible while a step runs. A crashed worker's message
 /// reappears and the task resumes at the interrupted step; a message that keeps failing fails the task.
+/// Through a storage outage workers back off (<see cref="StorageOutage"/>) and carry on where they were: a run
+/// keeps its message and the result of a step that has run, and stores it once storage is back.
 /// </summary>
 public sealed partial class QueueTaskRunner(
     QueueServiceClient queues,
@@ -23,7 +25,8 @@ public sealed partial class QueueTaskRunner(
     TimeProvider time,
     IOptions<StorageOptions> storageOptions,
     IOptions<RunnerOptions> runnerOptions,
-    ILogger<QueueTaskRunner> logger) : BackgroundService, ITaskRunner
+    ILogger<QueueTaskRunner> logger,
+    StorageOutage outage) : BackgroundService, ITaskRunner
 {
     private readonly QueueClient _queue = queues.GetQueueClient(storageOptions.Value.QueueName);
     private readonly RunnerOptions _options = runnerOptions.Value;
@@ -67,17 +70,28 @@ public sealed partial class QueueTaskRunner(
     private async Task WorkAsync(int worker, CancellationToken stopping)
     {
         var idle = TimeSpan.FromMilliseconds(25);
+        var outageFailures = 0;
         while (!stopping.IsCancellationRequested)
         {
             QueueMessage? message;
+            var receivedAt = time.GetTimestamp();
             try
             {
                 var received = await _queue.ReceiveMessagesAsync(1, _options.VisibilityTimeout, stopping);
                 message = received.Value.FirstOrDefault();
+                outageFailures = 0;
+                outage.Recovered();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (outage.IsOutage(ex))
+            {
+                // Logged once per outage (not per worker and poll); the wait grows to FuncTasks:Engine:OutageBackoffMax.
+                outage.Failed(ex);
+                await WaitOutOutageAsync(++outageFailures, stopping);
+                continue;
             }
             catch (Exception ex)
             {
@@ -96,7 +110,7 @@ public sealed partial class QueueTaskRunner(
             Interlocked.Increment(ref _inFlight);
             try
             {
-                await ProcessAsync(message, stopping);
+                await ProcessAsync(message, receivedAt, stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
@@ -107,6 +121,17 @@ public sealed partial class QueueTaskRunner(
             {
                 Interlocked.Decrement(ref _inFlight);
             }
+        }
+    }
+
+    private async Task WaitOutOutageAsync(int failures, CancellationToken stopping)
+    {
+        try
+        {
+            await outage.WaitAsync(failures, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
         }
     }
 
@@ -121,7 +146,7 @@ public sealed partial class QueueTaskRunner(
         }
     }
 
-    private async Task ProcessAsync(QueueMessage message, CancellationToken stopping)
+    private async Task ProcessAsync(QueueMessage message, long receivedAt, CancellationToken stopping)
     {
         var run = RunMessage.TryParse(message.MessageText);
         if (run is null)
@@ -138,25 +163,25 @@ public sealed partial class QueueTaskRunner(
             return;
         }
 
-        await using var lease = new MessageLease(_queue, message, _options.VisibilityTimeout)
+        await using var lease = new MessageLease(_queue, message, _options.VisibilityTimeout, outage, time, receivedAt)
         {
             BeatFailed = ex => LogHeartbeatFailed(ex, run.TaskId),
         };
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
         var beat = _options.CancelCheckInterval < _options.VisibilityTimeout / 3 ? _options.CancelCheckInterval : _options.VisibilityTimeout / 3;
-        lease.Start(beat, time, ct => CheckCancelledAsync(run.TaskId, ct));
+        lease.Start(beat, ct => CheckCancelledAsync(run.TaskId, ct));
         try
         {
             // A run started by this host begins from the snapshot it just wrote (no read); otherwise the executor reads.
             var started = (store as TableTaskStore)?.TakeStarted(run.TaskId, run.Generation);
-            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, run, started, linked.Token));
+            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, lease, run, started, linked.Token, stopping));
             if (outcome == StepRunKind.Interrupted)
             {
                 // Host stopping or message lost: leave it; it reappears and the step runs again.
                 return;
             }
 
-            await lease.DeleteAsync(CancellationToken.None);
+            await lease.DeleteAsync(stopping);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
@@ -211,15 +236,27 @@ public sealed partial class QueueTaskRunner(
         }
     }
 
-    private sealed class QueueLoopContext(StepExecutor executor, RunMessage run, TaskSnapshot? started, CancellationToken stopping) : ITaskLoopContext
+    /// <param name="stopping">Host stopping or the message lost: interrupts a running step.</param>
+    /// <param name="shutdown">Only the host stopping: ends the wait to store a result held through a storage outage.</param>
+    private sealed class QueueLoopContext(
+        StepExecutor executor, MessageLease lease, RunMessage run, TaskSnapshot? started, CancellationToken stopping, CancellationToken shutdown) : ITaskLoopContext
     {
         // The executor continues from the previous outcome's snapshot; the first step from the one this host wrote.
         private StepRunOutcome? _previous = started is null ? null : StepRunOutcome.Nothing(started);
+        private bool _first = true;
 
         public async Task<StepRunKind> RunNextStepAsync()
         {
+            // After a storage outage the message may have become visible and been received by another worker, which
+            // then runs the task: start no further step unless the message is still this run's.
+            if (!_first && !await lease.EnsureOwnedAsync(stopping))
+            {
+                return StepRunKind.Interrupted;
+            }
+
+            _first = false;
             // Chained: completing a step claims the next in the same transaction (one write per step).
-            _previous = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, _previous, stopping);
+            _previous = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, _previous, stopping, shutdown);
             return _previous.Kind;
         }
 

@@ -34,7 +34,9 @@ public sealed record StepRunOutcome(StepRunKind Kind, TaskSnapshot? Snapshot = n
 /// <summary>
 /// Runs one attempt of the next step of a task: claims it with the ETag, runs its action with a
 /// cancellation token and a timeout, then writes the outcome, the task's progress and status in one
-/// entity-group transaction. A duplicate delivery or a lost race changes nothing.
+/// entity-group transaction. A duplicate delivery or a lost race changes nothing. Through a storage outage
+/// the result of an action that has run is held and its write tried again (see <see cref="StorageOutage"/>),
+/// so the action does not run again for the same attempt.
 /// </summary>
 public sealed partial class StepExecutor(
     ITaskStore store,
@@ -42,18 +44,20 @@ public sealed partial class StepExecutor(
     RunningSteps running,
     TimeProvider time,
     IOptions<EngineOptions> options,
-    ILogger<StepExecutor> logger)
+    ILogger<StepExecutor> logger,
+    StorageOutage? outage = null)
 {
     /// <summary>The operation the engine's writes are recorded under.</summary>
     public const string RunOperation = "run";
 
     private readonly EngineOptions _options = options.Value;
+    private readonly StorageOutage _outage = outage ?? new StorageOutage(time, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<StorageOutage>.Instance);
 
     /// <param name="generation">The run generation the caller was scheduled for; null accepts any.</param>
     /// <param name="known">A snapshot the caller already holds (saves a read between consecutive steps).</param>
     /// <param name="stopping">Signalled when the host stops; the step is then left for another delivery.</param>
     public Task<StepRunOutcome> RunNextStepAsync(Guid taskId, int? generation, TaskSnapshot? known, CancellationToken stopping) =>
-        RunNextAsync(taskId, generation, known, chain: false, stopping);
+        RunNextAsync(taskId, generation, known, chain: false, stopping, stopping);
 
     /// <summary>
     /// For a runner that goes straight on to the next step in the same process (the queue runner): completing a step
@@ -61,17 +65,36 @@ public sealed partial class StepExecutor(
     /// two. Pass this run's previous outcome (null for the first step). A host that runs each step as a separate
     /// activity (Durable) uses <see cref="RunNextStepAsync"/>, which leaves the next step unclaimed.
     /// </summary>
-    public Task<StepRunOutcome> RunNextStepChainedAsync(Guid taskId, int? generation, StepRunOutcome? previous, CancellationToken stopping) =>
-        previous is { ClaimedStep: { } claimed, Snapshot: { } held }
-            ? RunClaimedAsync(held, claimed, chain: true, stopping)
-            : RunNextAsync(taskId, generation, previous?.Snapshot, chain: true, stopping);
+    /// <param name="stopping">Host stopping or the run lost to another worker: a running action is interrupted.</param>
+    /// <param name="shutdown">
+    /// Only the host's shutdown (default: <paramref name="stopping"/>): ends the wait to store the result of an action
+    /// that has run, held through a storage outage. Losing the run message does not end it: the write is ETag-guarded,
+    /// so if another worker took the step over first, the write is refused and its outcome counts.
+    /// </param>
+    public Task<StepRunOutcome> RunNextStepChainedAsync(
+        Guid taskId, int? generation, StepRunOutcome? previous, CancellationToken stopping, CancellationToken shutdown = default)
+    {
+        var hold = shutdown.CanBeCanceled ? shutdown : stopping;
+        return previous is { ClaimedStep: { } claimed, Snapshot: { } held }
+            ? RunClaimedAsync(held, claimed, chain: true, stopping, hold)
+            : RunNextAsync(taskId, generation, previous?.Snapshot, chain: true, stopping, hold);
+    }
 
-    private async Task<StepRunOutcome> RunNextAsync(Guid taskId, int? generation, TaskSnapshot? known, bool chain, CancellationToken stopping)
+    private async Task<StepRunOutcome> RunNextAsync(Guid taskId, int? generation, TaskSnapshot? known, bool chain, CancellationToken stopping, CancellationToken hold)
     {
         var snapshot = known;
         for (var conflicts = 0; ; conflicts++)
         {
-            snapshot ??= await store.GetAsync(taskId, includeAttempts: false, stopping);
+            try
+            {
+                // Nothing has run yet: through an outage, wait here (the run message stays ours) rather than fail the run.
+                snapshot ??= await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: false, stopping), stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return new StepRunOutcome(StepRunKind.Interrupted);
+            }
+
             if (snapshot is null)
             {
                 return StepRunOutcome.Nothing();
@@ -89,7 +112,7 @@ public sealed partial class StepExecutor(
             {
                 if (step is null)
                 {
-                    snapshot = await SaveAsync(snapshot, new TaskUpdate(Succeeded(task, now)), stopping);
+                    snapshot = await _outage.RetryAsync(() => SaveAsync(snapshot, new TaskUpdate(Succeeded(task, now)), stopping), stopping);
                     LogTaskSucceeded(taskId);
                     return new StepRunOutcome(StepRunKind.TaskSucceeded, snapshot);
                 }
@@ -112,8 +135,13 @@ public sealed partial class StepExecutor(
                 snapshot = null;
                 continue;
             }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped while waiting out an outage before the action ran: nothing to hold, the run resumes elsewhere.
+                return new StepRunOutcome(StepRunKind.Interrupted, snapshot);
+            }
 
-            return await RunClaimedAsync(snapshot, step.Index, chain, stopping);
+            return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
         }
     }
 
@@ -138,7 +166,10 @@ public sealed partial class StepExecutor(
         }
 
         var task = snapshot.Task with { StartedAt = snapshot.Task.StartedAt ?? now, UpdatedAt = now };
-        return await SaveAsync(snapshot, new TaskUpdate(task, [Claimed(step, now)], interrupted), stopping);
+        var update = new TaskUpdate(task, [Claimed(step, now)], interrupted);
+        // A claim whose answer was lost may have landed: the retry then loses on the ETag, and the step is found
+        // Started on the re-read and claimed again as a new attempt (its action never ran).
+        return await _outage.RetryAsync(() => SaveAsync(snapshot, update, stopping), stopping);
     }
 
     /// <summary>The step claimed by a runner for its next attempt.</summary>
@@ -156,7 +187,7 @@ public sealed partial class StepExecutor(
         };
     }
 
-    private async Task<StepRunOutcome> RunClaimedAsync(TaskSnapshot snapshot, int index, bool chain, CancellationToken stopping)
+    private async Task<StepRunOutcome> RunClaimedAsync(TaskSnapshot snapshot, int index, bool chain, CancellationToken stopping, CancellationToken hold)
     {
         var step = snapshot.Steps[index];
         var attempt = step.ActiveAttempt!.Value;
@@ -197,13 +228,29 @@ public sealed partial class StepExecutor(
             running.Unregister(step.TaskId, signal);
         }
 
-        return await RecordOutcomeAsync(snapshot, index, attempt, result, error, cancelled, chain && !stopping.IsCancellationRequested);
+        try
+        {
+            return await RecordOutcomeAsync(snapshot, index, attempt, result, error, cancelled, chain && !stopping.IsCancellationRequested, hold);
+        }
+        catch (OperationCanceledException) when (hold.IsCancellationRequested)
+        {
+            // The host stops in the middle of a storage outage: the result is lost, the step runs again on the next delivery.
+            LogResultAbandoned(step.TaskId, step.Name, attempt);
+            return new StepRunOutcome(StepRunKind.Interrupted, snapshot);
+        }
     }
 
+    /// <summary>
+    /// Writes the attempt's outcome; through a storage outage the result is held and the write tried again until
+    /// <paramref name="hold"/> ends. Every write inserts the attempt's row, so after an ETag conflict the re-read shows
+    /// whether this very write had landed (its answer lost to a broken connection and the write retried): that is
+    /// this run's outcome, not a lost race.
+    /// </summary>
     private async Task<StepRunOutcome> RecordOutcomeAsync(
-        TaskSnapshot snapshot, int index, int attempt, StepResult? result, Exception? error, bool cancelled, bool chain)
+        TaskSnapshot snapshot, int index, int attempt, StepResult? result, Exception? error, bool cancelled, bool chain, CancellationToken hold)
     {
         var taskId = snapshot.Task.Id;
+        TaskStep? claimed = null;
         for (var conflicts = 0; ; conflicts++)
         {
             var now = time.GetUtcNow();
@@ -228,7 +275,8 @@ public sealed partial class StepExecutor(
                         : new TaskUpdate(task with { Status = TaskState.Cancelled, CompletedAt = now, UpdatedAt = now },
                             [step with { Status = StepState.Cancelled, CompletedAt = now, ActiveAttempt = null }],
                             [record with { Outcome = StepState.Cancelled }]);
-                    snapshot = await SaveAsync(snapshot, update, CancellationToken.None);
+                    claimed = null;
+                    snapshot = await SaveHeldAsync(snapshot, update, hold);
                     LogStepCancelled(taskId, step.Name);
                     return new StepRunOutcome(StepRunKind.Cancelled, snapshot);
                 }
@@ -243,10 +291,11 @@ public sealed partial class StepExecutor(
                 {
                     var failure = FailureDetails.FromException(error);
                     var taskFailure = FailureDetails.FromException(Thrown(new StepFailedException(step.Name, step.Action, error)));
-                    snapshot = await SaveAsync(snapshot, new TaskUpdate(
+                    claimed = null;
+                    snapshot = await SaveHeldAsync(snapshot, new TaskUpdate(
                         task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index },
                         [step with { Status = StepState.Failed, CompletedAt = now, ActiveAttempt = null, Error = failure }],
-                        [record with { Outcome = StepState.Failed, Error = failure }]), CancellationToken.None);
+                        [record with { Outcome = StepState.Failed, Error = failure }]), hold);
                     LogStepFailed(error, taskId, step.Name, step.Action, attempt);
                     return new StepRunOutcome(StepRunKind.StepFailed, snapshot);
                 }
@@ -270,8 +319,9 @@ public sealed partial class StepExecutor(
                 // Chained: the next step is claimed in the same transaction (one write per step instead of two).
                 var next = chain && !isLast ? snapshot.Steps.FirstOrDefault(s => s.Index != index && !s.Status.IsDone()) : null;
                 var claimNext = next is { Status: StepState.Pending, ActiveAttempt: null } ? Claimed(next, now) : null;
-                snapshot = await SaveAsync(snapshot, new TaskUpdate(
-                    isLast ? Succeeded(progressed, now) : progressed, claimNext is null ? [completed] : [completed, claimNext], [record]), CancellationToken.None);
+                claimed = claimNext;
+                snapshot = await SaveHeldAsync(snapshot, new TaskUpdate(
+                    isLast ? Succeeded(progressed, now) : progressed, claimNext is null ? [completed] : [completed, claimNext], [record]), hold);
                 LogStepCompleted(taskId, step.Name, attempt);
                 if (isLast)
                 {
@@ -282,10 +332,41 @@ public sealed partial class StepExecutor(
             }
             catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
             {
-                snapshot = await store.GetAsync(taskId, includeAttempts: false, CancellationToken.None)
+                snapshot = await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: true, CancellationToken.None), hold)
                     ?? throw new InvalidOperationException($"Task {taskId} disappeared while its step ran.");
+                if (Landed(snapshot, index, attempt, claimed) is { } landed)
+                {
+                    LogOutcomeFound(taskId, snapshot.Steps[index].Name, attempt);
+                    return landed;
+                }
             }
         }
+    }
+
+    /// <summary>Through an outage, holds the update and tries it again (the same write, with the same ETags).</summary>
+    private Task<TaskSnapshot> SaveHeldAsync(TaskSnapshot snapshot, TaskUpdate update, CancellationToken hold) =>
+        _outage.RetryAsync(() => SaveAsync(snapshot, update, CancellationToken.None), hold);
+
+    /// <summary>
+    /// The outcome of this attempt, if its write is already stored: the attempt row with a final outcome is inserted
+    /// only by the transaction that records this attempt (a runner that took the step over records it as interrupted,
+    /// outcome Started). <paramref name="claimed"/> is the next step that write claimed, still this run's if unchanged.
+    /// </summary>
+    private static StepRunOutcome? Landed(TaskSnapshot snapshot, int index, int attempt, TaskStep? claimed)
+    {
+        var row = snapshot.AttemptsOf(index).FirstOrDefault(a => a.Number == attempt);
+        return row?.Outcome switch
+        {
+            StepState.Cancelled => new StepRunOutcome(StepRunKind.Cancelled, snapshot),
+            StepState.Failed => new StepRunOutcome(StepRunKind.StepFailed, snapshot),
+            StepState.Completed when snapshot.Task.Status == TaskState.Succeeded => new StepRunOutcome(StepRunKind.TaskSucceeded, snapshot),
+            StepState.Completed => new StepRunOutcome(StepRunKind.StepCompleted, snapshot)
+            {
+                ClaimedStep = claimed is { } c && snapshot.Steps.FirstOrDefault(s => s.Index == c.Index) is { Status: StepState.Started } s
+                    && s.ActiveAttempt == c.ActiveAttempt ? c.Index : null,
+            },
+            _ => null,
+        };
     }
 
     /// <summary>Every write of the engine is recorded in the audit trail as the engine's, never as a caller's whose flow it inherited.</summary>
@@ -336,6 +417,12 @@ public sealed partial class StepExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} interrupted by host shutdown; it resumes on the next delivery")]
     private partial void LogInterrupted(Guid taskId, string stepName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} attempt {Attempt}: its outcome was already stored (the write landed before its answer was lost)")]
+    private partial void LogOutcomeFound(Guid taskId, string stepName, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} attempt {Attempt} finished, but the host stopped before storage came back to record it; the step runs again on the next delivery")]
+    private partial void LogResultAbandoned(Guid taskId, string stepName, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} attempt {Attempt} was interrupted; running it again")]
     private partial void LogResumingInterrupted(Guid taskId, string stepName, int attempt);

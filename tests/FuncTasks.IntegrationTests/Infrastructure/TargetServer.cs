@@ -18,6 +18,8 @@ public sealed class TargetServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Behaviour> _behaviours = new();
     private readonly ConcurrentDictionary<string, int> _cancelled = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _entered = new();
+    private readonly ConcurrentDictionary<string, int> _answered = new();
+    private readonly ConcurrentQueue<(string Path, int Attempt)> _log = new();
 
     private TargetServer(WebApplication app) => _app = app;
 
@@ -49,6 +51,15 @@ public sealed class TargetServer : IAsyncDisposable
 
     public int Cancelled(string path) => _cancelled.GetValueOrDefault("/" + path.TrimStart('/'));
 
+    /// <summary>Calls whose answer was written out completely (the caller has it, unless it died meanwhile).</summary>
+    public int Answered(string path) => _answered.GetValueOrDefault("/" + path.TrimStart('/'));
+
+    /// <summary>Every call in arrival order, with the <c>x-functasks-attempt</c> header it carried (0 without one).</summary>
+    public IReadOnlyList<(string Path, int Attempt)> CallLog => [.. _log];
+
+    /// <summary>Awaited when a call has arrived (and been counted), before it is answered: lets a test hold a call or act at that moment.</summary>
+    public Func<string, Task>? OnCall { get; set; }
+
     /// <summary>Completes when a call to <paramref name="path"/> has arrived (and is being answered).</summary>
     public Task Entered(string path) => _entered.GetOrAdd("/" + path.TrimStart('/'), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
@@ -56,7 +67,13 @@ public sealed class TargetServer : IAsyncDisposable
     {
         var path = http.Request.Path.Value ?? "/";
         _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
+        _log.Enqueue((path, int.TryParse(http.Request.Headers["x-functasks-attempt"], out var attempt) ? attempt : 0));
         _entered.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (OnCall is { } onCall)
+        {
+            await onCall(path);
+        }
+
         var behaviour = _behaviours.GetValueOrDefault(path, new Behaviour(200, "ok", TimeSpan.Zero));
         if (behaviour.Delay > TimeSpan.Zero)
         {
@@ -78,6 +95,8 @@ public sealed class TargetServer : IAsyncDisposable
         }
 
         await http.Response.WriteAsync(behaviour.Body);
+        await http.Response.CompleteAsync();
+        _answered.AddOrUpdate(path, 1, (_, n) => n + 1);
     }
 
     public async ValueTask DisposeAsync()
