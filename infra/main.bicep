@@ -44,7 +44,7 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
-@description('Hosts the http step action may call (FuncTasks:Http:AllowedHosts). Empty means loopback only.')
+@description('What the http step action may call (FuncTasks:Http:AllowedHosts): host names, *.suffix wildcards, IP addresses, CIDR ranges; private and link-local addresses only through an IP or CIDR entry. Empty means loopback only.')
 param httpAllowedHosts string[] = []
 
 @description('Durable Functions task hub name (TASKHUB_NAME, used by host.json as %TASKHUB_NAME%).')
