@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FuncTasks.IntegrationTests.Infrastructure;
 using FuncTasks.IntegrationTests.Processes;
@@ -150,9 +151,19 @@ public sealed class HttpSsrfGuardTests : AppTest
     }
 
     [Fact]
+    public async Task A_planned_job_whose_step_url_the_guard_refuses_is_400_and_nothing_is_stored()
+    {
+        var response = await Client.PostAsJsonAsync("/v1/jobs",
+            Jobs.JobsTestApi.PlannedJob("to a private host", TestApi.HttpStep("call", "http://192.168.1.1/admin")));
+
+        Assert.Contains("host '192.168.1.1' is a private address", await Jobs.JobsTestApi.ErrorAsync(response, HttpStatusCode.BadRequest));
+        Assert.Equal(0, await App.CountTaskRowsAsync());
+    }
+
+    [Fact]
     public async Task A_workflow_whose_step_url_the_guard_refuses_is_412_naming_its_steps()
     {
-        var response = await Client.PostAsync("/api/v1/workflows", System.Net.Http.Json.JsonContent.Create(
+        var response = await Client.PostAsync("/api/v1/workflows", JsonContent.Create(
             ProcessTestApi.Workflow("to metadata", ProcessTestApi.Http("steal", "http://[fd00:ec2::254]/latest/meta-data/"))));
 
         Assert.Contains("host 'fd00:ec2::254' is the cloud metadata address (unique local)", (await response.PreconditionFailedAsync("steps"))["reason"].Str());
