@@ -93,6 +93,41 @@ public sealed class HostileInputTests(ITestOutputHelper output) : AppTest(FuzzAp
         Assert.True(failures.Count == 0, $"{failures.Count} endpoint(s) failed:\n\n" + string.Join("\n\n", failures));
     }
 
+    /// <summary>
+    /// Filter values reach Table Storage only as quoted OData literals: a type full of quotes and OData operators
+    /// matches exactly the tasks of that type (the one fixture whose type has quotes in it, or none), never more.
+    /// </summary>
+    [Fact]
+    public async Task Filter_values_can_not_inject_into_the_storage_query()
+    {
+        string[] types = ["FUZZ'Q", "FUZZ''Q", "FUZZ' or RowKey ne '"];
+        foreach (var type in types)
+        {
+            var created = await Client.CreateTaskAsync(new JsonObject
+            {
+                ["name"] = "odata", ["type"] = type, ["steps"] = new JsonArray(TestApi.DelayStep("only", 0)),
+            });
+            await Client.WaitForStatusAsync(created["id"].Str(), "SUCCESSFUL");
+        }
+
+        var injections = Gen.OneOf("'", "''", "' or '1' eq '1", "' or PartitionKey ne '", "') or (RowKey ne '", " eq ", "\\'", "%27", "' and ", "\u0027");
+        var hostile = Gen.Frequency(
+            (1, Gen.OneOf(types)),
+            (4, Gen.Select(Gen.OneOf("FUZZ", "odata", string.Empty, "x"), injections.Array[1, 4], Gen.OneOf(string.Empty, "Q", "'", " or true"),
+                (a, b, c) => a + string.Concat(b) + c)))
+            .Where(t => t.Trim().Length > 0 && !t.Contains(',', StringComparison.Ordinal) && t == t.Trim());
+        await hostile.SampleAsync(async type =>
+        {
+            var expected = types.Count(t => t == type);
+            var vcf = await Client.GetJsonAsync($"/v1/tasks?pageSize=100&taskType={Uri.EscapeDataString(type)}");
+            Assert.True(vcf["pageMetadata"]!["totalElements"]!.GetValue<int>() == expected, $"VCF taskType={type}: {vcf.ToJsonString()}");
+            Assert.All(vcf["elements"]!.AsArray(), e => Assert.Equal(type, e!["type"].Str()));
+            var dr = await Client.GetJsonAsync($"/tasks?filter_property=type&filter={Uri.EscapeDataString(type)}");
+            Assert.True(dr["list"]!.AsArray().Count == expected, $"DR filter={type}: {dr.ToJsonString()}");
+            Assert.All(dr["list"]!.AsArray(), e => Assert.Equal(type, e!["type"].Str()));
+        }, iter: Iterations / 5, threads: 2, writeLine: _ => { });
+    }
+
     /// <summary>The properties of one answer to a hostile case.</summary>
     private static async Task CheckAsync(HttpClient client, HostileCase c)
     {
