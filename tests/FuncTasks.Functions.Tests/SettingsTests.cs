@@ -73,6 +73,14 @@ public sealed partial class SettingsTests
             {
                 yield return ReadFrom.GetValueOrDefault(key, key);
             }
+            else if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith("FuncTasks", StringComparison.Ordinal) == true)
+            {
+                // A nested section (e.g. FuncTasks:Storage:Retry) binds through its getter.
+                foreach (var inner in KeysOf(property.PropertyType, key))
+                {
+                    yield return inner;
+                }
+            }
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class InternalErrorTests
 
         var response = method == "LIST"
             ? await client.GetAsync("/v1/tasks?taskStatus=FAILED")
-            : await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/v1/tasks/{Guid.NewGuid()}"));
+            : await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/v1/tasks/{FuncTasks.Core.Model.TaskIds.NewTaskId(TimeProvider.System)}"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
