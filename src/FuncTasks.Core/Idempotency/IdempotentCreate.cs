@@ -45,8 +45,12 @@ public sealed class IdempotencyOptions
     /// <summary>How long a request with a key whose first request is still creating waits for it before answering 409.</summary>
     public TimeSpan WaitForFirst { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>After this long without its task, a reservation is presumed dead and the next request with the key creates it.</summary>
-    public TimeSpan TakeOverAfter { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// After this long without its task, a reservation is presumed dead (its request failed, e.g. storage was down)
+    /// and the next request with the key creates the task under the reserved id. Must exceed
+    /// <c>FuncTasks:Api:RequestTimeout</c>, so the first request has ended by then.
+    /// </summary>
+    public TimeSpan TakeOverAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Longest accepted key (printable ASCII).</summary>
     [Range(1, 1024)]

@@ -1,10 +1,14 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using FuncTasks.Core.Idempotency;
+using FuncTasks.Core.Model;
 using FuncTasks.IntegrationTests.Infrastructure;
 using FuncTasks.IntegrationTests.Jobs;
 using FuncTasks.IntegrationTests.Processes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncTasks.IntegrationTests.Reliability;
 
@@ -164,6 +168,46 @@ public sealed class IdempotencyTests : AppTest
         Assert.NotEqual(first["id"].Str(), second["id"].Str());
         var table = new TableServiceClient(Azurite.ConnectionString).GetTableClient(app.Prefix + "Idempotency");
         Assert.Single(table.Query<TableEntity>().ToList()); // the expired row was replaced, not added to
+    }
+
+    [Fact]
+    public async Task A_reservation_whose_request_died_is_taken_over_under_its_id_and_a_fresh_one_is_409_in_progress()
+    {
+        await using var app = new FuncTasksApp(new Dictionary<string, string?>
+        {
+            ["FuncTasks:Api:RequestTimeout"] = "00:00:05",
+            ["FuncTasks:Idempotency:TakeOverAfter"] = "00:00:06",
+            ["FuncTasks:Idempotency:WaitForFirst"] = "00:00:00.300",
+        });
+        var client = app.Operator();
+        var keys = app.Services.GetRequiredService<IIdempotencyStore>();
+        var body = TestApi.Task("t", TestApi.DelayStep("wait", 0.1)).ToJsonString();
+        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var scope = "test-operator POST /v1/tasks";
+
+        // A request that reserved its key a minute ago and never created its task (storage failed under it).
+        var dead = await keys.ClaimAsync(new IdempotencyRequest(scope, "dead", fingerprint), TaskIds.NewTaskId(TimeProvider.System),
+            DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromHours(24), CancellationToken.None);
+        var takenOver = await PostAsync("/v1/tasks", body, "dead", client);
+        Assert.Equal(HttpStatusCode.Accepted, takenOver.StatusCode);
+        Assert.Equal(dead.TaskId.ToString(), (await takenOver.ReadJsonAsync())["id"].Str());
+
+        // A request that reserved its key just now and is still creating: a repeat waits, then hears "in progress".
+        await keys.ClaimAsync(new IdempotencyRequest(scope, "busy", fingerprint), TaskIds.NewTaskId(TimeProvider.System),
+            DateTimeOffset.UtcNow, TimeSpan.FromHours(24), CancellationToken.None);
+        var busy = await PostAsync("/v1/tasks", body, "busy", client);
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+        Assert.Contains("still in progress", (await busy.ReadJsonAsync())["message"].Str(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_take_over_time_within_the_request_timeout_stops_the_host_at_start()
+    {
+        using var app = new FuncTasksApp(new Dictionary<string, string?> { ["FuncTasks:Idempotency:TakeOverAfter"] = "00:00:10" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("TakeOverAfter must be longer than FuncTasks:Api:RequestTimeout", error.ToString(), StringComparison.Ordinal);
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string body, string? key, HttpClient? client = null)
