@@ -87,7 +87,8 @@ public abstract partial class Dialect
             // wrong with the request, so the caller is told to come back (every write is ETag-guarded, a create can
             // carry an Idempotency-Key: trying again is safe).
             var reference = Guid.NewGuid().ToString();
-            LogUnavailable(Logger(http), ex, reference, http.Request.Method, http.Request.Path);
+            // One line per refused request (an outage refuses many): the cause in words; the stack adds nothing.
+            LogUnavailable(Logger(http), reference, http.Request.Method, http.Request.Path, Cause(ex));
             SetRetryAfter(http, options.UnavailableRetryAfter);
             return Unavailable(http, reference, options.UnavailableRetryAfter);
         }
@@ -111,8 +112,20 @@ public abstract partial class Dialect
 
     private ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FuncTasks.Api." + Name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable {Reference} on {Method} {Path}; answered 503")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string reference, string method, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable {Reference} on {Method} {Path}; answered 503 ({Cause})")]
+    private static partial void LogUnavailable(ILogger logger, string reference, string method, string path, string cause);
+
+    /// <summary>The innermost message of the first failure: "Connection refused (127.0.0.1:10002)", "Server Busy", ...</summary>
+    private static string Cause(Exception exception)
+    {
+        var e = exception is AggregateException { InnerExceptions.Count: > 0 } aggregate ? aggregate.InnerExceptions[0] : exception;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return $"{exception.GetType().Name}: {e.Message}";
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit: {Partition} refused on {Method} {Path}; retry after {RetryAfterSeconds} s")]
     private static partial void LogRateLimited(ILogger logger, string partition, string method, string path, double retryAfterSeconds);

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using FuncTasks.IntegrationTests.Infrastructure;
 using FuncTasks.IntegrationTests.Jobs;
 using FuncTasks.IntegrationTests.Processes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FuncTasks.IntegrationTests.Reliability;
 
@@ -18,6 +20,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private StorageProxy _tables = null!;
     private StorageProxy _queues = null!;
+    private readonly CapturedLogs _logs = new();
     private FuncTasksApp _app = null!;
     private HttpClient _client = null!;
     private string _taskId = null!;
@@ -37,7 +40,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
             ["FuncTasks:Storage:Retry:NetworkTimeout"] = "00:00:01",
             ["FuncTasks:Api:RequestTimeout"] = "00:00:04",
             ["FuncTasks:Api:UnavailableRetryAfter"] = "00:00:07",
-        });
+        }, services => services.AddSingleton<ILoggerProvider>(_logs));
         _client = _app.Operator();
         _taskId = (await _client.CreateTaskAsync(TestApi.Task("before the outage", TestApi.DelayStep("wait", 0.1))))["id"].Str();
         _jobId = (await _client.CreateJobAsync(JobsTestApi.AgentJob()))["id"].Str();
@@ -110,7 +113,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         return (response, watch.Elapsed);
     }
 
-    private static async Task AssertDialectBodyAsync(string path, HttpResponseMessage response)
+    private async Task AssertDialectBodyAsync(string path, HttpResponseMessage response)
     {
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         if (path.StartsWith("/v1/tasks", StringComparison.Ordinal))
@@ -136,6 +139,15 @@ public sealed class StorageOutageTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain("Exception", body.ToJsonString(), StringComparison.Ordinal);
+        var reference = body["referenceToken"] ?? body["op_id"] ?? (body["version"] is null ? null : body["data"]);
+        if (reference is not null)
+        {
+            // The reference a caller quotes is in one warning line with the cause in words, not a stack.
+            var line = Assert.Single(_logs.Entries, e => e.Message.Contains(reference.Str(), StringComparison.Ordinal));
+            Assert.Equal(LogLevel.Warning, line.Level);
+            Assert.Contains("answered 503", line.Message, StringComparison.Ordinal);
+            Assert.Null(line.Exception);
+        }
     }
 
     private async Task<string[]> ListIdsAsync()
