@@ -23,7 +23,7 @@ public static class FuncTasksApi
         services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<ApiKeyAuthenticator>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ApiRateLimiter>();
         // A reservation may only be taken over once the request that made it can no longer be working on it.

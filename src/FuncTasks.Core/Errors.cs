@@ -34,15 +34,21 @@ public sealed class InvalidRequestException(string field, string message) : Func
     public string Field { get; } = field;
 }
 
-/// <summary>
-/// An <c>Idempotency-Key</c> was used before, within its window, for a different request body: the first request's
-/// outcome stands and this one is refused (409 in every dialect) rather than silently creating something else.
-/// </summary>
-public sealed class IdempotencyKeyReusedException(string key)
-    : FuncTasksException($"The Idempotency-Key '{key}' was already used for a different request; use a new key for a new request.")
+/// <summary>An <c>Idempotency-Key</c> cannot give this request the first one's result: 409 in every dialect.</summary>
+public class IdempotencyConflictException(string key, string code, string message) : FuncTasksException(message)
 {
     public string Key { get; } = key;
+
+    /// <summary>IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_PROGRESS or IDEMPOTENCY_KEY_TASK_GONE.</summary>
+    public string Code { get; } = code;
 }
+
+/// <summary>
+/// The key was used before, within its window, for a different request body: the first request's outcome stands and
+/// this one is refused rather than silently creating something else.
+/// </summary>
+public sealed class IdempotencyKeyReusedException(string key) : IdempotencyConflictException(key, "IDEMPOTENCY_KEY_REUSED",
+    $"The Idempotency-Key '{key}' was already used for a different request; use a new key for a new request.");
 
 /// <summary>A task with this id already exists (an idempotent create whose first attempt got there first).</summary>
 public sealed class TaskAlreadyExistsException(Guid taskId, Exception? inner = null)

@@ -167,14 +167,16 @@ public sealed partial class QueueTaskRunner(
         {
             BeatFailed = ex => LogHeartbeatFailed(ex, run.TaskId),
         };
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
         var beat = _options.CancelCheckInterval < _options.VisibilityTimeout / 3 ? _options.CancelCheckInterval : _options.VisibilityTimeout / 3;
         lease.Start(beat, ct => CheckCancelledAsync(run.TaskId, ct));
         try
         {
             // A run started by this host begins from the snapshot it just wrote (no read); otherwise the executor reads.
             var started = (store as TableTaskStore)?.TakeStarted(run.TaskId, run.Generation);
-            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, lease, run, started, linked.Token, stopping));
+            // A lost message does not interrupt the running step: "lost" may be a renewal whose answer was lost (the SDK's
+            // retry then meets a new pop receipt). The step finishes and stores its outcome under its ETags; no further
+            // step starts (EnsureOwnedAsync), and whoever receives the message next carries on from there.
+            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, lease, run, started, stopping, stopping));
             if (outcome == StepRunKind.Interrupted)
             {
                 // Host stopping or message lost: leave it; it reappears and the step runs again.
@@ -236,7 +238,7 @@ public sealed partial class QueueTaskRunner(
         }
     }
 
-    /// <param name="stopping">Host stopping or the message lost: interrupts a running step.</param>
+    /// <param name="stopping">Host stopping: interrupts a running step.</param>
     /// <param name="shutdown">Only the host stopping: ends the wait to store a result held through a storage outage.</param>
     private sealed class QueueLoopContext(
         StepExecutor executor, MessageLease lease, RunMessage run, TaskSnapshot? started, CancellationToken stopping, CancellationToken shutdown) : ITaskLoopContext

@@ -44,8 +44,15 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
                 var createdAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
                 if (now - createdAt < window)
                 {
-                    return new IdempotencyClaim(request.Scope, request.Key, row.GetString("Fingerprint") ?? string.Empty,
-                        row.GetGuid("TaskId") ?? Guid.Empty, createdAt, row.ETag.ToString(), IsNew: false);
+                    var fingerprint = row.GetString("Fingerprint") ?? string.Empty;
+                    var taskId = row.GetGuid("TaskId") ?? Guid.Empty;
+                    // Our own insert (or replace) landed and its answer was lost, so the SDK's retry met it: still ours
+                    // (the proposed id is a fresh random one: no other request can have written it).
+                    var ours = taskId == proposedTaskId && fingerprint == request.Fingerprint;
+                    return new IdempotencyClaim(request.Scope, request.Key, fingerprint, taskId, createdAt, row.ETag.ToString(), IsNew: ours)
+                    {
+                        TaskCreated = row.GetBoolean("TaskCreated") == true,
+                    };
                 }
 
                 try
@@ -72,7 +79,26 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
         }
         catch (RequestFailedException lost) when (lost.Status is 404 or 412)
         {
-            return null;
+            // A replace whose answer was lost meets its own ETag on the SDK's retry: still ours if the row says so.
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(request), RowKey, cancellationToken: cancellationToken);
+            return row.HasValue && row.Value is { } mine && mine.GetGuid("TaskId") == claim.TaskId && mine.GetDateTimeOffset("CreatedAt") == now
+                   && mine.GetString("Fingerprint") == claim.Fingerprint
+                ? claim with { CreatedAt = now, ETag = mine.ETag.ToString(), IsNew = true }
+                : null;
+        }
+    }
+
+    public async Task MarkCreatedAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        var request = new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint);
+        try
+        {
+            await _table.UpdateEntityAsync(new TableEntity(PartitionOf(request), RowKey) { ["TaskCreated"] = true },
+                claim.ETag is { } etag ? new ETag(etag) : ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException changed) when (changed.Status is 404 or 412)
+        {
+            // Replaced or expired meanwhile: that row is someone else's now.
         }
     }
 

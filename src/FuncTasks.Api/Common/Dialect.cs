@@ -58,10 +58,10 @@ public abstract partial class Dialect
         var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
         var aborted = http.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(options.RequestTimeout);
         http.RequestAborted = deadline.Token;
         try
         {
+            deadline.CancelAfter(options.RequestTimeout);
             return await handler();
         }
         catch (FuncTasksException error)
@@ -80,6 +80,12 @@ public abstract partial class Dialect
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return Results.Empty;
+        }
+        catch (Exception ex) when (http.Items.ContainsKey(JsonBody.ReadingBodyKey) && ex is OperationCanceledException or IOException)
+        {
+            // The body did not arrive in time, or the connection broke while it did: the client's problem, not storage's.
+            return Error(http, new InvalidRequestException("body",
+                $"The request body did not arrive completely within {options.RequestTimeout.TotalSeconds:0.#} s."));
         }
         catch (Exception ex) when (ex is OperationCanceledException || services.GetService<IStorageFaults>()?.IsUnavailable(ex) == true)
         {

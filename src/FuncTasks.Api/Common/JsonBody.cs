@@ -28,6 +28,9 @@ public static class JsonBody
     /// <summary>Longest property name anywhere in a body (and so the longest parameter name), in UTF-16 characters.</summary>
     public const int MaxPropertyNameLength = 256;
 
+    /// <summary>Set in <see cref="HttpContext.Items"/> while a request body is being received.</summary>
+    public const string ReadingBodyKey = "FuncTasks.ReadingBody";
+
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken, bool allowEmpty = false)
     {
         if (request.ContentLength > MaxBytes)
@@ -38,6 +41,8 @@ public static class JsonBody
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
+        // While the body arrives a timeout or a broken connection is the client's, not storage's (Dialect.RunAsync).
+        request.HttpContext.Items[ReadingBodyKey] = true;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             if (buffer.Length + read > MaxBytes)
@@ -47,6 +52,8 @@ public static class JsonBody
 
             buffer.Write(chunk, 0, read);
         }
+
+        request.HttpContext.Items.Remove(ReadingBodyKey);
 
         if (buffer.Length > 0 && !IsJson(request.ContentType))
         {

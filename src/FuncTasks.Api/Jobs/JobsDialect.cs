@@ -118,7 +118,7 @@ public sealed class JobsDialect : Dialect
         TaskNotFoundException nf => Errors(404, $"Job '{nf.Id}' was not found."),
         TaskConflictException { Kind: ConflictKind.RetryNotAllowed } c => Errors(400, c.Message),
         TaskConflictException c => Errors(409, c.Message),
-        IdempotencyKeyReusedException reused => Errors(409, reused.Message, "Idempotency-Key"),
+        IdempotencyConflictException reused => Errors(409, reused.Message, "Idempotency-Key"),
         InvalidRequestException invalid => Errors(400, invalid.Message, invalid.Field),
         _ => Errors(400, error.Message),
     };

@@ -63,7 +63,7 @@ public sealed class ProcessesDialect : Dialect
     public override IResult Forbidden(HttpContext http, Caller caller) => Envelope(http, StatusCodes.Status401Unauthorized, UnauthorizedMessage,
         $"The key '{caller.Name}' is a reader key; this operation needs an operator key.");
 
-    public override IResult Error(HttpContext http, FuncTasksException error) => error is IdempotencyKeyReusedException reused
+    public override IResult Error(HttpContext http, FuncTasksException error) => error is IdempotencyConflictException reused
         ? Envelope(http, StatusCodes.Status409Conflict, ConflictMessage, new PreconditionFailure("Idempotency-Key", reused.Message))
         : Envelope(http, StatusCodes.Status412PreconditionFailed, PreconditionFailedMessage, Precondition(error));
 

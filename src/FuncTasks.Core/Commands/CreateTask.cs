@@ -73,7 +73,9 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
     {
         try
         {
-            return await store.CreateAsync(task, steps, cancellationToken);
+            // Not cancellable once sent (see TaskMutation.ApplyAsync): an insert that landed unknown would be a task
+            // in progress that nothing runs.
+            return await store.CreateAsync(task, steps, CancellationToken.None);
         }
         catch (TaskAlreadyExistsException exists)
         {

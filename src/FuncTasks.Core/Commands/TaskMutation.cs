@@ -21,7 +21,10 @@ public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, T
             var update = decide(snapshot, time.GetUtcNow());
             try
             {
-                return await store.SaveAsync(snapshot, update, cancellationToken);
+                // Decided: the write is not cancelled half-way (a request's deadline or a client leaving could leave
+                // it landed but unknown, e.g. a task moved to in progress with no run scheduled). The SDK's retry
+                // options bound it.
+                return await store.SaveAsync(snapshot, update, CancellationToken.None);
             }
             catch (ConcurrencyConflictException) when (conflicts < options.Value.MaxConflictRetries)
             {
@@ -38,9 +41,10 @@ public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, T
     {
         try
         {
-            await runner.ScheduleAsync(snapshot.Task.Id, snapshot.Task.Generation, cancellationToken);
+            // Not cancellable: the task is already in progress in storage; a run must be scheduled, or the task failed.
+            await runner.ScheduleAsync(snapshot.Task.Id, snapshot.Task.Generation, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogScheduleFailed(ex, snapshot.Task.Id);
             var now = time.GetUtcNow();

@@ -43,6 +43,8 @@ public sealed partial class StorageOutage(
             }
             catch (Exception ex) when (IsOutage(ex))
             {
+                // A try ended by this caller's own cancellation (shutdown) is not an outage to report: end here.
+                waitCancellation.ThrowIfCancellationRequested();
                 Failed(ex);
                 await WaitAsync(++failures, waitCancellation);
             }

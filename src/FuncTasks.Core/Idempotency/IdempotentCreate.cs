@@ -15,7 +15,11 @@ public sealed record IdempotencyRequest(string Scope, string Key, string Fingerp
 /// The record of a key: the task id reserved for it, the fingerprint of the request that reserved it, when, and
 /// the row's ETag (so an expired record is replaced, and a failed first request releases it, without racing).
 /// </summary>
-public sealed record IdempotencyClaim(string Scope, string Key, string Fingerprint, Guid TaskId, DateTimeOffset CreatedAt, string? ETag, bool IsNew);
+public sealed record IdempotencyClaim(string Scope, string Key, string Fingerprint, Guid TaskId, DateTimeOffset CreatedAt, string? ETag, bool IsNew)
+{
+    /// <summary>The task was created (the first request got that far): if it is gone now, it was deleted, not never made.</summary>
+    public bool TaskCreated { get; init; }
+}
 
 /// <summary>Where keys are remembered (a table in the storage account, one row per scope and key).</summary>
 public interface IIdempotencyStore
@@ -29,6 +33,9 @@ public interface IIdempotencyStore
 
     /// <summary>Makes this request the owner of a claim whose task never appeared (same task id); null when someone else did first.</summary>
     Task<IdempotencyClaim?> TakeOverAsync(IdempotencyClaim claim, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records that the claim's task now exists (best effort: an outage here only delays nothing).</summary>
+    Task MarkCreatedAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
 
     /// <summary>Forgets a claim whose request created nothing (it was refused), if it is still the same row.</summary>
     Task ReleaseAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
@@ -101,6 +108,13 @@ public sealed partial class IdempotentCreate(IIdempotencyStore keys, ITaskStore 
                 return new IdempotentResult(existing, Replayed: true);
             }
 
+            if (claim.TaskCreated)
+            {
+                // Created by the first request and deleted since: replaying must not create it again.
+                throw new IdempotencyConflictException(request.Key, "IDEMPOTENCY_KEY_TASK_GONE",
+                    $"The task created with Idempotency-Key '{request.Key}' ({claim.TaskId}) no longer exists; use a new key to create another.");
+            }
+
             var now = time.GetUtcNow();
             if (now - claim.CreatedAt >= o.TakeOverAfter && await keys.TakeOverAsync(claim, now, cancellationToken) is { } taken)
             {
@@ -111,7 +125,7 @@ public sealed partial class IdempotentCreate(IIdempotencyStore keys, ITaskStore 
 
             if (now >= waitUntil)
             {
-                throw new TaskConflictException(ConflictKind.EditNotAllowed,
+                throw new IdempotencyConflictException(request.Key, "IDEMPOTENCY_KEY_IN_PROGRESS",
                     $"A request with Idempotency-Key '{request.Key}' is still in progress; retry it shortly.");
             }
 
@@ -121,7 +135,9 @@ public sealed partial class IdempotentCreate(IIdempotencyStore keys, ITaskStore 
 
         try
         {
-            return new IdempotentResult(await create(claim.TaskId, cancellationToken), Replayed: false);
+            var created = await create(claim.TaskId, cancellationToken);
+            await keys.MarkCreatedAsync(claim, CancellationToken.None);
+            return new IdempotentResult(created, Replayed: false);
         }
         catch (FuncTasksException)
         {

@@ -201,6 +201,36 @@ public sealed class IdempotencyTests : AppTest
     }
 
     [Fact]
+    public async Task A_repeat_after_the_created_job_was_deleted_is_409_and_creates_nothing()
+    {
+        var body = JobsTestApi.AgentJob().ToJsonString();
+        var job = await (await PostAsync("/v1/jobs", body, "deleted-job")).DataAsync(HttpStatusCode.OK, "create job");
+        Assert.Equal(HttpStatusCode.OK, (await Client.DeleteAsync($"/v1/jobs/{job["id"].Str()}")).StatusCode);
+
+        var again = await PostAsync("/v1/jobs", body, "deleted-job");
+
+        Assert.Contains("no longer exists", await again.ErrorAsync(HttpStatusCode.Conflict, "Idempotency-Key"), StringComparison.Ordinal);
+        Assert.Empty(await TaskIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_process_start_still_in_progress_is_409_in_the_Cognaize_envelope()
+    {
+        await using var app = new FuncTasksApp(new Dictionary<string, string?> { ["FuncTasks:Idempotency:WaitForFirst"] = "00:00:00.200" });
+        var client = app.Operator();
+        var workflowId = await client.CreateWorkflowAsync(ProcessTestApi.Workflow("busy", ProcessTestApi.External("approve")));
+        var body = new JsonObject { ["workflowId"] = workflowId }.ToJsonString();
+        await app.Services.GetRequiredService<IIdempotencyStore>().ClaimAsync(
+            new IdempotencyRequest("test-operator POST /api/v1/processes/start", "busy", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)))),
+            TaskIds.NewTaskId(TimeProvider.System), DateTimeOffset.UtcNow, TimeSpan.FromHours(24), CancellationToken.None);
+
+        var response = await PostAsync("/api/v1/processes/start", body, "busy", client);
+
+        var envelope = await response.EnvelopeAsync(HttpStatusCode.Conflict, "Conflict");
+        Assert.Contains("still in progress", envelope["data"]!["reason"].Str(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_take_over_time_within_the_request_timeout_stops_the_host_at_start()
     {
         using var app = new FuncTasksApp(new Dictionary<string, string?> { ["FuncTasks:Idempotency:TakeOverAfter"] = "00:00:10" });
