@@ -43,7 +43,7 @@ public sealed class StorageRetryOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest wait for one try's response before it counts as failed (and is retried).</summary>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public void ApplyTo(Azure.Core.RetryOptions retry)
     {
