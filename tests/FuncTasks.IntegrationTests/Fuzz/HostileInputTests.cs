@@ -79,6 +79,11 @@ public sealed class HostileInputTests(ITestOutputHelper output) : AppTest(FuzzAp
                 failures.Add($"{endpoint}: {ex.InnerException?.Message ?? "?"}\n{ex.Message}");
             }
 
+            if (cases < Iterations)
+            {
+                failures.Add($"{endpoint}: only {cases} of {Iterations} cases ran");
+            }
+
             var after = await StorageSnapshot.TakeAsync(tables, queue, App.Prefix);
             if (before.Difference(after) is { } difference)
             {
