@@ -11,7 +11,11 @@ namespace FuncTasks.IntegrationTests.Fuzz;
 /// </summary>
 public static class ErrorShape
 {
-    private static readonly NullabilityInfoContext Nullability = new();
+    // NullabilityInfoContext caches in a plain Dictionary: not safe for the fuzz's parallel cases, so one per thread.
+    [ThreadStatic]
+    private static NullabilityInfoContext? _nullability;
+
+    private static NullabilityInfoContext Nullability => _nullability ??= new NullabilityInfoContext();
 
     /// <summary>Null when <paramref name="body"/> fits <paramref name="declared"/>; otherwise what is wrong.</summary>
     public static string? Problem(Type declared, string body)
