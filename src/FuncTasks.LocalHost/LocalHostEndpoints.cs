@@ -8,9 +8,11 @@ namespace FuncTasks.LocalHost;
 internal static partial class LocalHostEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", (QueueTaskRunner runner, RunningSteps running) => Results.Ok(new
+        app.MapGet("/healthz", (QueueTaskRunner runner, RunningSteps running, StorageOutage outage) => Results.Ok(new
         {
-            status = "Healthy",
+            // Liveness: the host answers. Whether its workers currently see storage (they back off while they don't).
+            status = outage.InOutage ? "Degraded" : "Healthy",
+            storage = outage.InOutage ? "unavailable" : "available",
             version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             runsInFlight = runner.InFlight,
             stepsRunning = running.Count,

@@ -76,9 +76,12 @@ public sealed class StorageOutageTests : IAsyncLifetime
             await AssertDialectBodyAsync(path, response);
         }
 
+        await WaitForHealthAsync("Degraded"); // the queue workers have met the outage and back off
+
         _tables.Mode = StorageMode.Up;
         _queues.Mode = StorageMode.Up;
 
+        await WaitForHealthAsync("Healthy");
         var task = await _client.WaitForStatusAsync(_taskId, "SUCCESSFUL");
         Assert.Equal(_taskId, task["id"].Str());
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/v1/jobs/{_jobId}")).StatusCode);
@@ -147,6 +150,23 @@ public sealed class StorageOutageTests : IAsyncLifetime
             Assert.Equal(LogLevel.Warning, line.Level);
             Assert.Contains("answered 503", line.Message, StringComparison.Ordinal);
             Assert.Null(line.Exception);
+        }
+    }
+
+    private async Task WaitForHealthAsync(string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var health = await _client.GetJsonAsync("/healthz");
+            if (health["status"].Str() == status)
+            {
+                Assert.Equal(status == "Healthy" ? "available" : "unavailable", health["storage"].Str());
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"/healthz did not report {status}: {health.ToJsonString()}");
+            await Task.Delay(50);
         }
     }
 
