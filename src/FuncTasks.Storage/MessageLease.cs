@@ -106,7 +106,7 @@ internal sealed class MessageLease : IAsyncDisposable
         }
         catch (RequestFailedException ex) when (IsGone(ex))
         {
-            await _lost.CancelAsync();
+            await LoseAsync();
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -135,7 +135,7 @@ internal sealed class MessageLease : IAsyncDisposable
                 }
                 catch (RequestFailedException ex) when (IsGone(ex))
                 {
-                    await _lost.CancelAsync();
+                    await LoseAsync();
                     return;
                 }
                 catch (Exception ex) when (_outage.IsOutage(ex))
@@ -170,6 +170,18 @@ internal sealed class MessageLease : IAsyncDisposable
     }
 
     public Action<Exception>? BeatFailed { get; init; }
+
+    /// <summary>Called once when the message turns out to be another worker's (its pop receipt is no longer valid).</summary>
+    public Action? MessageLost { get; init; }
+
+    private async Task LoseAsync()
+    {
+        if (!_lost.IsCancellationRequested)
+        {
+            await _lost.CancelAsync();
+            MessageLost?.Invoke();
+        }
+    }
 
     /// <summary>
     /// The message is no longer ours: deleted (404), or received again by another worker after it became visible,

@@ -166,6 +166,7 @@ public sealed partial class QueueTaskRunner(
         await using var lease = new MessageLease(_queue, message, _options.VisibilityTimeout, outage, time, receivedAt)
         {
             BeatFailed = ex => LogHeartbeatFailed(ex, run.TaskId),
+            MessageLost = () => LogMessageLost(run.TaskId),
         };
         var beat = _options.CancelCheckInterval < _options.VisibilityTimeout / 3 ? _options.CancelCheckInterval : _options.VisibilityTimeout / 3;
         lease.Start(beat, ct => CheckCancelledAsync(run.TaskId, ct));
@@ -289,6 +290,9 @@ public sealed partial class QueueTaskRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run message {MessageId} is unreadable and was dropped")]
     private partial void LogUnreadableMessage(string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: the run message is no longer this worker's; the running step finishes and stores its outcome, no further step starts here")]
+    private partial void LogMessageLost(Guid taskId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: renewing the run message failed; retrying")]
     private partial void LogHeartbeatFailed(Exception exception, Guid taskId);
