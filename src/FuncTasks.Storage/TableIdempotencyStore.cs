@@ -21,7 +21,7 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
 
     public async Task<IdempotencyClaim> ClaimAsync(IdempotencyRequest request, Guid proposedTaskId, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken)
     {
-        var partition = PartitionOf(request);
+        var partition = PartitionOf(request.Scope, request.Key);
         for (var round = 0; ; round++)
         {
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, RowKey, cancellationToken: cancellationToken);
@@ -73,14 +73,14 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
         var request = new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint);
         try
         {
-            var replaced = await _table.UpdateEntityAsync(ToEntity(PartitionOf(request), request, claim.TaskId, now),
+            var replaced = await _table.UpdateEntityAsync(ToEntity(PartitionOf(claim.Scope, claim.Key), request, claim.TaskId, now),
                 claim.ETag is { } etag ? new ETag(etag) : throw new InvalidOperationException("A claim to take over needs its ETag."), TableUpdateMode.Replace, cancellationToken);
             return claim with { CreatedAt = now, ETag = replaced.Headers.ETag?.ToString(), IsNew = true };
         }
         catch (RequestFailedException lost) when (lost.Status is 404 or 412)
         {
             // A replace whose answer was lost meets its own ETag on the SDK's retry: still ours if the row says so.
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(request), RowKey, cancellationToken: cancellationToken);
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(claim.Scope, claim.Key), RowKey, cancellationToken: cancellationToken);
             return row.HasValue && row.Value is { } mine && mine.GetGuid("TaskId") == claim.TaskId && mine.GetDateTimeOffset("CreatedAt") == now
                    && mine.GetString("Fingerprint") == claim.Fingerprint
                 ? claim with { CreatedAt = now, ETag = mine.ETag.ToString(), IsNew = true }
@@ -90,10 +90,9 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
 
     public async Task MarkCreatedAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
     {
-        var request = new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint);
         try
         {
-            await _table.UpdateEntityAsync(new TableEntity(PartitionOf(request), RowKey) { ["TaskCreated"] = true },
+            await _table.UpdateEntityAsync(new TableEntity(PartitionOf(claim.Scope, claim.Key), RowKey) { ["TaskCreated"] = true },
                 claim.ETag is { } etag ? new ETag(etag) : ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException changed) when (changed.Status is 404 or 412)
@@ -106,7 +105,7 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
     {
         try
         {
-            await _table.DeleteEntityAsync(PartitionOf(new IdempotencyRequest(claim.Scope, claim.Key, claim.Fingerprint)), RowKey,
+            await _table.DeleteEntityAsync(PartitionOf(claim.Scope, claim.Key), RowKey,
                 claim.ETag is { } etag ? new ETag(etag) : ETag.All, cancellationToken);
         }
         catch (RequestFailedException gone) when (gone.Status is 404 or 412)
@@ -115,8 +114,8 @@ public sealed class TableIdempotencyStore(TableServiceClient service, IOptions<S
         }
     }
 
-    private static string PartitionOf(IdempotencyRequest request) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(request.Scope + "\n" + request.Key)));
+    private static string PartitionOf(string scope, string key) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + key)));
 
     private static TableEntity ToEntity(string partition, IdempotencyRequest request, Guid taskId, DateTimeOffset now) => new(partition, RowKey)
     {

@@ -52,6 +52,9 @@ public abstract partial class Dialect
             return Forbidden(http, caller);
         }
 
+        // Authenticated once: handlers ask CallerOf(http) instead of hashing the key again.
+        http.Items[typeof(Caller)] = caller;
+
         // Audit trail: every task change this request makes is recorded under the key's name (the engine sets its own).
         using var actor = Core.Model.TaskActor.Begin(caller.Name);
 
@@ -109,6 +112,10 @@ public abstract partial class Dialect
             http.RequestAborted = aborted;
         }
     }
+
+    /// <summary>The caller <see cref="RunAsync"/> authenticated for this request.</summary>
+    public static Caller CallerOf(HttpContext http) =>
+        http.Items[typeof(Caller)] as Caller ?? throw new InvalidOperationException("The request was not authenticated by a dialect.");
 
     /// <summary>Whole seconds, rounded up (Retry-After has no fractions).</summary>
     public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

@@ -56,8 +56,7 @@ public static class IdempotencyKey
             throw new InvalidRequestException(Header, problem);
         }
 
-        var caller = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(http.Request)?.Name ?? "anonymous";
-        var scope = $"{caller} {http.Request.Method} {http.Request.Path}";
+        var scope = $"{Dialect.CallerOf(http).Name} {http.Request.Method} {http.Request.Path}";
         var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body.GetRawText())));
         return new IdempotencyRequest(scope, key, fingerprint);
     }

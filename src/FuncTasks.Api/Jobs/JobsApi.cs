@@ -203,9 +203,7 @@ public static class JobsApi
 
     private static JobsHandler Jobs(HttpContext http) => http.RequestServices.GetRequiredService<JobsHandler>();
 
-    private static Caller Caller(HttpContext http) =>
-        http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(http.Request)
-        ?? throw new InvalidOperationException("The request was authenticated by the dialect.");
+    private static Caller Caller(HttpContext http) => Dialect.CallerOf(http);
 
     /// <summary>An id that is not a job id names no job: 404, never 500.</summary>
     public static Guid ParseId(string id) =>

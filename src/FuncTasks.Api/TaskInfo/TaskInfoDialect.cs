@@ -65,8 +65,8 @@ public sealed partial class TaskInfoDialect : Dialect
         RunAsync(http, KeyRole.Reader, () =>
         {
             var allowed = http.RequestServices.GetRequiredService<IOptionsMonitor<TaskInfoOptions>>().CurrentValue.AllowedKeys;
-            var caller = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(http.Request);
-            return caller is null || allowed.Count == 0 || allowed.Contains(caller.Name, StringComparer.OrdinalIgnoreCase)
+            var caller = CallerOf(http);
+            return allowed.Count == 0 || allowed.Contains(caller.Name, StringComparer.OrdinalIgnoreCase)
                 ? handler()
                 : Task.FromResult(Forbidden(http, caller));
         });
