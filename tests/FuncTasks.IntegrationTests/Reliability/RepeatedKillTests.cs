@@ -148,11 +148,15 @@ public sealed class RepeatedKillTests(ITestOutputHelper output)
             // One completed attempt, whose action ran once.
             var completed = Assert.Single(rowsOfStep, r => r.Outcome == "Completed");
             Assert.Contains(completed.Number, called);
-            // Every other attempt is one a kill caught in flight, recorded as interrupted: exactly those, no more.
-            Assert.True(interrupted.SetEquals(rowsOfStep.Where(r => r.Outcome == "Started").Select(r => r.Number)), $"Interrupted attempts differ from those in flight at a kill: {where}");
-            Assert.True(called.Where(a => a != completed.Number).All(interrupted.Contains), $"A call of an attempt no kill caught: {where}");
-            // So the step was called once, plus once for each kill that caught its attempt after its call had gone out.
-            Assert.Equal(1 + called.Count(interrupted.Contains), called.Count);
+            // Every other attempt is one a kill caught in flight, recorded as interrupted. An attempt seen in flight at a
+            // kill may also have completed: the killed host's last transaction was already on its way to Azurite when
+            // the test read storage, and landed after (the step then ran once, as it should).
+            var recordedInterrupted = rowsOfStep.Where(r => r.Outcome == "Started").Select(r => r.Number).ToHashSet();
+            Assert.True(recordedInterrupted.IsSubsetOf(interrupted), $"An attempt recorded as interrupted that no kill caught: {where}");
+            Assert.True(interrupted.All(a => recordedInterrupted.Contains(a) || a == completed.Number), $"An attempt caught in flight that neither completed nor was recorded as interrupted: {where}");
+            Assert.True(called.Where(a => a != completed.Number).All(recordedInterrupted.Contains), $"A call of an attempt no kill caught: {where}");
+            // So the step was called once, plus once for each interrupted attempt whose call had gone out.
+            Assert.Equal(1 + called.Count(recordedInterrupted.Contains), called.Count);
             if (!interrupted.Any())
             {
                 Assert.True(called.Count == 1, $"A step no kill caught was called {called.Count} times: {where}");
