@@ -8,15 +8,16 @@ namespace FuncTasks.LocalHost;
 internal static partial class LocalHostEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", (QueueTaskRunner runner, RunningSteps running, StorageOutage outage) => Results.Ok(new
+        app.MapGet("/healthz", (IServiceProvider services, RunningSteps running, StorageOutage outage) => Results.Ok(new
         {
             // Liveness: the host answers. Whether its workers currently see storage (they back off while they don't).
             status = outage.InOutage ? "Degraded" : "Healthy",
             storage = outage.InOutage ? "unavailable" : "available",
             version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-            runsInFlight = runner.InFlight,
+            runner = services.GetService<QueueTaskRunner>() is null ? "durable" : "queue",
+            runsInFlight = services.GetService<QueueTaskRunner>()?.InFlight,
             stepsRunning = running.Count,
-        })).WithName("Health").WithSummary("Liveness of the LocalHost and its queue runner").ExcludeFromDescription();
+        })).WithName("Health").WithSummary("Liveness of the LocalHost and its runner").ExcludeFromDescription();
 }
 
 /// <summary>Anything that escapes the dialect handlers (it should not): a 500 with a logged reference, never the exception.</summary>

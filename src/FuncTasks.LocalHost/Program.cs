@@ -2,6 +2,7 @@ using FuncTasks.Api;
 using FuncTasks.Api.Common;
 using FuncTasks.Api.OpenApi;
 using FuncTasks.LocalHost;
+using FuncTasks.LocalHost.Durable;
 using FuncTasks.Storage;
 using Scalar.AspNetCore;
 
@@ -14,8 +15,16 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 builder.Services
     .AddFuncTasks(builder.Configuration)
-    .AddFuncTasksTableStorage(builder.Configuration)
-    .AddFuncTasksQueueRunner(builder.Configuration);
+    .AddFuncTasksTableStorage(builder.Configuration);
+if (DurableRunnerRegistration.UsesDurableRunner(builder.Configuration))
+{
+    builder.Services.AddFuncTasksLocalDurableRunner(builder.Configuration);
+}
+else
+{
+    builder.Services.AddFuncTasksQueueRunner(builder.Configuration);
+}
+
 builder.Services.AddOpenApi(FuncTasksOpenApi.Configure);
 
 var app = builder.Build();

@@ -13,101 +13,101 @@ public static class JobsFunctions
     public static Task<IResult> CreateJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.CreateAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.CreateAsync(req.HttpContext));
 
     [Function("ListJobs")]
     public static Task<IResult> ListJobs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/jobs")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.ListAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.ListAsync(req.HttpContext));
 
     [Function("PreviewMutation")]
     public static Task<IResult> PreviewMutation(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/preview-mutation")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.PreviewMutationAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.PreviewMutationAsync(req.HttpContext));
 
     [Function("GetJob")]
     public static Task<IResult> GetJob(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/jobs/{jobId}")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.GetAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.GetAsync(req.HttpContext, jobId));
 
     [Function("UpdateJob")]
     public static Task<IResult> UpdateJob(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "v1/jobs/{jobId}")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.UpdateAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.UpdateAsync(req.HttpContext, jobId));
 
     [Function("DeleteJob")]
     public static Task<IResult> DeleteJob(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/jobs/{jobId}")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.DeleteAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.DeleteAsync(req.HttpContext, jobId));
 
     [Function("ExecuteJob")]
     public static Task<IResult> ExecuteJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/execute")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.ExecuteAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.ExecuteAsync(req.HttpContext, jobId));
 
     [Function("GetJobPlan")]
     public static Task<IResult> GetJobPlan(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/jobs/{jobId}/plan")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.GetPlanAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.GetPlanAsync(req.HttpContext, jobId));
 
     [Function("ReplaceJobPlan")]
     public static Task<IResult> ReplaceJobPlan(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/jobs/{jobId}/plan")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.ReplacePlanAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.ReplacePlanAsync(req.HttpContext, jobId));
 
     [Function("UpdateJobPlan")]
     public static Task<IResult> UpdateJobPlan(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "v1/jobs/{jobId}/plan")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.PatchPlanAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.PatchPlanAsync(req.HttpContext, jobId));
 
     [Function("AckJob")]
     public static Task<IResult> AckJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/ack")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.AckAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.AckAsync(req.HttpContext, jobId));
 
     [Function("AckJobOutcome")]
     public static Task<IResult> AckJobOutcome(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/outcome/ack")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.AckOutcomeAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.AckOutcomeAsync(req.HttpContext, jobId));
 
     [Function("CompleteJob")]
     public static Task<IResult> CompleteJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/complete")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.CompleteAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.CompleteAsync(req.HttpContext, jobId));
 
     [Function("FailJob")]
     public static Task<IResult> FailJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/fail")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.FailAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.FailAsync(req.HttpContext, jobId));
 
     [Function("CancelJob")]
     public static Task<IResult> CancelJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/cancel")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.CancelAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.CancelAsync(req.HttpContext, jobId));
 
     [Function("RetryJob")]
     public static Task<IResult> RetryJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/retry")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.RetryAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.RetryAsync(req.HttpContext, jobId));
 
     [Function("SplitJob")]
     public static Task<IResult> SplitJob(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/jobs/{jobId}/split")] HttpRequest req, string jobId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => JobsApi.SplitAsync(req.HttpContext, jobId));
+        InvocationDurableClient.RunAsync(durable, () => JobsApi.SplitAsync(req.HttpContext, jobId));
 }

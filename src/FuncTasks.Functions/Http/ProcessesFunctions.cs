@@ -13,35 +13,35 @@ public static class ProcessesFunctions
     public static Task<IResult> StartProcess(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/v1/processes/start")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.StartAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.StartAsync(req.HttpContext));
 
     [Function("RestartFailedStep")]
     public static Task<IResult> RestartFailedStep(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/v1/processes/restart-failed-step")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.RestartFailedStepAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.RestartFailedStepAsync(req.HttpContext));
 
     [Function("CompleteProcessStep")]
     public static Task<IResult> CompleteProcessStep(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/v1/processes/complete-step")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.CompleteStepAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.CompleteStepAsync(req.HttpContext));
 
     [Function("GetProcess")]
     public static Task<IResult> GetProcess(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/v1/processes/{processId}")] HttpRequest req, string processId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.GetAsync(req.HttpContext, processId));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.GetAsync(req.HttpContext, processId));
 
     [Function("CreateWorkflow")]
     public static Task<IResult> CreateWorkflow(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/v1/workflows")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.CreateWorkflowAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.CreateWorkflowAsync(req.HttpContext));
 
     [Function("GetWorkflow")]
     public static Task<IResult> GetWorkflow(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/v1/workflows/{workflowId}")] HttpRequest req, string workflowId,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => ProcessesApi.GetWorkflowAsync(req.HttpContext, workflowId));
+        InvocationDurableClient.RunAsync(durable, () => ProcessesApi.GetWorkflowAsync(req.HttpContext, workflowId));
 }

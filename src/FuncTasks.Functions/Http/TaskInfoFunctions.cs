@@ -13,11 +13,11 @@ public static class TaskInfoFunctions
     public static Task<IResult> GetAllTasksInfo(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks")] HttpRequest req,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => TaskInfoApi.ListAsync(req.HttpContext));
+        InvocationDurableClient.RunAsync(durable, () => TaskInfoApi.ListAsync(req.HttpContext));
 
     [Function("GetTaskInfo")]
     public static Task<IResult> GetTaskInfo(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks/{task_id}")] HttpRequest req, string task_id,
         [DurableClient] DurableTaskClient durable) =>
-        DurableTaskRunner.WithClient(durable, () => TaskInfoApi.GetAsync(req.HttpContext, task_id));
+        InvocationDurableClient.RunAsync(durable, () => TaskInfoApi.GetAsync(req.HttpContext, task_id));
 }

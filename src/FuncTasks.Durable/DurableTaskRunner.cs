@@ -1,0 +1,69 @@
+using FuncTasks.Core;
+using FuncTasks.Core.Engine;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Durable;
+
+/// <summary>
+/// <see cref="ITaskRunner"/> over Durable: one orchestration per task, instance id = task id.
+/// Scheduling starts <see cref="TaskRunOrchestrator"/> when no instance runs, or raises <c>resume</c>
+/// (payload: the new run generation) to the one that waits after a failure or on an external step.
+/// Cancel (the task is already marked cancelled in the table) signals a step running in this process and
+/// terminates the instance, which ends a wait on a timer or on <c>resume</c> at once.
+/// </summary>
+public sealed partial class DurableTaskRunner(
+    IDurableClientProvider clients,
+    RunningSteps running,
+    IOptions<OrchestrationOptions> options,
+    ILogger<DurableTaskRunner> logger) : ITaskRunner
+{
+    public async Task ScheduleAsync(Guid taskId, int generation, CancellationToken cancellationToken)
+    {
+        var client = clients.Client;
+        var instanceId = TaskRunOrchestrator.InstanceId(taskId);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+        {
+            // Buffered by Durable until the orchestrator waits for it.
+            await client.RaiseEventAsync(instanceId, TaskRunOrchestrator.ResumeEvent, generation, cancellationToken);
+            LogResumed(taskId, generation);
+            return;
+        }
+
+        // None yet, or finished (completed, failed, terminated): a new orchestration replaces it
+        // (Functions: host.json overridableExistingInstanceStates = NonRunningStates; the Azure Storage backend's default).
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            TaskRunOrchestrator.Name,
+            new TaskRun(taskId, generation, options.Value.ResumeTimeout),
+            new StartOrchestrationOptions(InstanceId: instanceId),
+            cancellationToken);
+        LogStarted(taskId, generation);
+    }
+
+    public async Task CancelAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        // A step running in this process stops at once; one running elsewhere is signalled by its activity's
+        // watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled when it ends.
+        running.Cancel(taskId);
+        var client = clients.Client;
+        var instanceId = TaskRunOrchestrator.InstanceId(taskId);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is { IsCompleted: false })
+        {
+            await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions { Output = "Cancelled through the API." }, cancellationToken);
+            LogTerminated(taskId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: orchestration started (run {Generation})")]
+    private partial void LogStarted(Guid taskId, int generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: resume raised (run {Generation})")]
+    private partial void LogResumed(Guid taskId, int generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: orchestration terminated (cancelled)")]
+    private partial void LogTerminated(Guid taskId);
+}

@@ -1,0 +1,118 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using FuncTasks.Core;
+using FuncTasks.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.LocalHost.Durable;
+
+/// <summary>
+/// The Durable engine inside the LocalHost: Durable Task's Azure Storage backend (<see cref="AzureStorageOrchestrationService"/>,
+/// the default backend of Durable Functions) behind Durable Task's gRPC sidecar (<see cref="TaskHubGrpcServer"/>), served on
+/// <see cref="DurableSidecarChannel"/>'s socket. The process's DurableTaskWorker and DurableTaskClient talk to it as the
+/// Functions host's worker talks to the Durable extension. Started before the worker (registration order); a host started
+/// while storage is down waits for it (bounded back-off, one warning), as <see cref="StorageInitializer"/> does.
+/// </summary>
+public sealed partial class DurableSidecar(
+    DurableSidecarChannel channel,
+    IOptions<DurableEngineOptions> options,
+    IOptions<StorageOptions> storage,
+    IStorageFaults faults,
+    ILoggerFactory loggers,
+    TimeProvider time,
+    ILogger<DurableSidecar> logger) : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+    private WebApplication? _sidecar;
+    private AzureStorageOrchestrationService? _service;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var connection = storage.Value.ConnectionString;
+        if (string.IsNullOrEmpty(connection))
+        {
+            throw new InvalidOperationException("The Durable runner needs a storage connection string (AzureWebJobsStorage).");
+        }
+
+        _service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = o.TaskHub,
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            PartitionCount = o.PartitionCount,
+            MaxQueuePollingInterval = o.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = o.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = o.WorkItemQueueVisibilityTimeout,
+            LeaseInterval = o.LeaseInterval,
+            LeaseRenewInterval = o.LeaseRenewInterval,
+            LeaseAcquireInterval = o.LeaseAcquireInterval,
+            MaxConcurrentTaskOrchestrationWorkItems = o.MaxConcurrentWorkItems,
+            MaxConcurrentTaskActivityWorkItems = o.MaxConcurrentWorkItems,
+            LoggerFactory = loggers,
+        });
+        await CreateTaskHubAsync(_service, o.TaskHub, cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(_service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(_service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        _sidecar = builder.Build();
+        _sidecar.MapGrpcService<TaskHubGrpcServer>();
+        File.Delete(channel.SocketPath);
+        await _sidecar.StartAsync(cancellationToken);
+        LogStarted(o.TaskHub, o.PartitionCount);
+    }
+
+    private async Task CreateTaskHubAsync(AzureStorageOrchestrationService service, string hub, CancellationToken cancellationToken)
+    {
+        var wait = TimeSpan.FromSeconds(1);
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await service.CreateIfNotExistsAsync();
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && faults.IsUnavailable(ex))
+            {
+                if (tries == 1)
+                {
+                    LogWaiting(hub, ex.Message);
+                }
+
+                await Task.Delay(wait, time, cancellationToken);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxWait.Ticks));
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_sidecar is not null)
+        {
+            await _sidecar.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sidecar is not null)
+        {
+            await _sidecar.DisposeAsync();
+        }
+
+        _service?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Durable engine started: task hub {TaskHub} on the Azure Storage backend, {Partitions} partitions")]
+    private partial void LogStarted(string taskHub, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable task hub {TaskHub}: storage unavailable at start ({Cause}); waiting for it")]
+    private partial void LogWaiting(string taskHub, string cause);
+}
