@@ -20,6 +20,12 @@ fi
 echo "== dotnet build"
 dotnet build FuncTasks.sln -c Release --nologo
 
+# The Functions app's deployable folder, published afresh (no leftovers of an earlier publish);
+# tests/FuncTasks.Functions.Tests checks what it holds.
+echo "== dotnet publish (Functions app)"
+rm -rf artifacts/functions-publish
+dotnet publish src/FuncTasks.Functions -c Release --nologo -o artifacts/functions-publish
+
 echo "== dotnet test"
 dotnet test FuncTasks.sln -c Release --no-build --nologo -m:1 --logger "console;verbosity=normal" --results-directory artifacts/test-results
 

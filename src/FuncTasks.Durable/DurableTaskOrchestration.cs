@@ -28,8 +28,8 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
         }
     }
 
-    public Task<TimeSpan?> NextDelayAsync(TaskRun run) =>
-        context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.NextDelayActivity, run, ActivityRetry);
+    public Task<TimeSpan?> StartDelayAsync(TaskRun run) =>
+        context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, ActivityRetry);
 
     public Task FailRunAsync(BrokenRun run) =>
         context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, ActivityRetry);

@@ -10,6 +10,6 @@ public static class DurableTaskRegistryExtensions
     public static DurableTaskRegistry AddTaskRun(this DurableTaskRegistry registry) => registry
         .AddOrchestratorFunc<TaskRun, StepRunKind>(TaskRunOrchestrator.Name, (context, run) => TaskRunOrchestrator.RunAsync(context, run))
         .AddActivity<ExecuteStepActivity>(TaskRunOrchestrator.ExecuteStepActivity)
-        .AddActivity<NextDelayActivity>(TaskRunOrchestrator.NextDelayActivity)
+        .AddActivity<StartDelayActivity>(TaskRunOrchestrator.StartDelayActivity)
         .AddActivity<FailRunActivity>(TaskRunOrchestrator.FailRunActivity);
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FuncTasks.Durable;
 using FuncTasks.Functions.Tests.Support;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
@@ -5,11 +8,15 @@ using Microsoft.AspNetCore.Routing;
 namespace FuncTasks.Functions.Tests;
 
 /// <summary>
-/// Every endpoint the LocalHost maps (every dialect) has exactly one HTTP-triggered function in
-/// src/FuncTasks.Functions with the same method and route, and no function serves anything else.
+/// The functions the Functions host indexes, as the Worker SDK wrote them to functions.metadata at build time (the file the
+/// host reads), against the LocalHost's endpoints and docs/openapi.json: every endpoint (every dialect) has exactly one
+/// HTTP-triggered function with the same method and route, no function serves anything else, and the Durable orchestrator
+/// and its activities are there with their triggers.
 /// </summary>
-public sealed class RouteParityTests : IClassFixture<LocalHostApp>
+public sealed partial class RouteParityTests : IClassFixture<LocalHostApp>
 {
+    private static readonly string[] HttpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
     private readonly LocalHostApp _app;
 
     public RouteParityTests(LocalHostApp app) => _app = app;
@@ -27,6 +34,8 @@ public sealed class RouteParityTests : IClassFixture<LocalHostApp>
         route.Contains("{*", StringComparison.Ordinal);
 
     private static string Normalize(string? route) => (route ?? string.Empty).Trim().Trim('/');
+
+    private static string Key(string method, string route) => $"{method.ToUpperInvariant()} /{Normalize(route)}";
 
     private IReadOnlyList<string> LocalHostRoutes()
     {
@@ -47,75 +56,132 @@ public sealed class RouteParityTests : IClassFixture<LocalHostApp>
         return routes;
     }
 
-    private static string Key(string method, string route) => $"{method.ToUpperInvariant()} /{route}";
+    private static IReadOnlyList<MetadataFunction> HttpFunctions() => FunctionsMetadata.FromBuild().Where(f => f.HttpTrigger is not null).ToList();
 
-    [Fact]
-    public void Every_LocalHost_endpoint_has_a_function_with_the_same_method_and_route_and_no_function_has_none()
+    /// <summary>"METHOD /route" of every method of every HTTP-triggered function in functions.metadata, with the function's name.</summary>
+    private static IReadOnlyList<(string Key, string Function)> FunctionRoutes() =>
+        HttpFunctions().SelectMany(f => f.HttpTrigger!.Methods.Select(m => (Key(m, f.HttpTrigger.Route), f.Name))).ToList();
+
+    private static void AssertSameSets(IReadOnlyList<string> expected, IReadOnlyList<string> actual, string expectedName, string actualName)
     {
-        var expected = LocalHostRoutes();
-        var functions = HttpTriggers.InFunctionsProject();
-        var actual = functions.SelectMany(f => f.Methods.Select(m => Key(m, Normalize(f.Route)))).ToList();
-
-        Assert.NotEmpty(expected);
         var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0 && extra.Count == 0,
-            $"Functions missing for LocalHost endpoints: [{string.Join(", ", missing)}]; functions without a LocalHost endpoint: [{string.Join(", ", extra)}].");
+            $"In {expectedName} but without a function in functions.metadata: [{string.Join(", ", missing)}]; " +
+            $"functions in functions.metadata not in {expectedName}: [{string.Join(", ", extra)}].");
         var duplicates = actual.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, $"Served by more than one function: [{string.Join(", ", duplicates)}].");
+        Assert.True(duplicates.Count == 0, $"Served by more than one function in functions.metadata: [{string.Join(", ", duplicates)}].");
     }
 
     [Fact]
-    public void Every_HTTP_function_has_a_route_methods_function_keys_and_the_Durable_client()
+    public void Every_LocalHost_endpoint_has_exactly_one_function_in_functions_metadata_and_no_function_has_none()
     {
-        var functions = HttpTriggers.InFunctionsProject();
+        var expected = LocalHostRoutes();
+        var actual = FunctionRoutes().Select(r => r.Key).ToList();
+
+        Assert.NotEmpty(expected);
+        AssertSameSets(expected, actual, "the LocalHost's endpoints", "functions.metadata");
+        Assert.Equal(expected.Count, actual.Count);
+    }
+
+    [Fact]
+    public void The_functions_in_functions_metadata_serve_every_operation_of_the_OpenAPI_document_under_its_operationId()
+    {
+        using var document = JsonDocument.Parse(Repository.Read("docs/openapi.json"));
+        var operations = new List<(string Key, string? OperationId)>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => HttpMethods.Contains(o.Name, StringComparer.OrdinalIgnoreCase)))
+            {
+                operations.Add((Key(operation.Name, path.Name), operation.Value.TryGetProperty("operationId", out var id) ? id.GetString() : null));
+            }
+        }
+
+        var functions = FunctionRoutes();
+
+        Assert.NotEmpty(operations);
+        AssertSameSets(operations.Select(o => o.Key).ToList(), functions.Select(f => f.Key).ToList(), "docs/openapi.json", "functions.metadata");
+        // One vocabulary: the function a request reaches is named as the operation documents it (the LocalHost's endpoint name).
+        var renamed = operations.Join(functions, o => o.Key, f => f.Key, (o, f) => (o.Key, o.OperationId, f.Function))
+            .Where(x => x.OperationId != x.Function).Select(x => $"{x.Key}: operationId {x.OperationId ?? "(none)"}, function {x.Function}").ToList();
+        Assert.True(renamed.Count == 0, $"Functions named unlike their operations: [{string.Join("; ", renamed)}].");
+    }
+
+    [Fact]
+    public void The_orchestrator_and_its_activities_are_in_functions_metadata_with_their_Durable_triggers()
+    {
+        var functions = FunctionsMetadata.FromBuild();
+        var durable = functions.Where(f => f.HttpTrigger is null).ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+        var expected = new Dictionary<string, string>
+        {
+            [TaskRunOrchestrator.Name] = "orchestrationTrigger",
+            [TaskRunOrchestrator.ExecuteStepActivity] = "activityTrigger",
+            [TaskRunOrchestrator.NextDelayActivity] = "activityTrigger",
+            [TaskRunOrchestrator.FailRunActivity] = "activityTrigger",
+        };
+        Assert.Equal(["ExecuteStep", "FailRun", "NextDelay", "RunTask"], expected.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), durable.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, trigger) in expected)
+        {
+            var binding = Assert.Single(durable[name].Bindings);
+            Assert.True(binding.Type == trigger && binding.Direction == "In",
+                $"{name}: expected one {trigger} input binding, found {binding.Type} ({binding.Direction}).");
+        }
+    }
+
+    [Fact]
+    public void Every_HTTP_function_in_functions_metadata_has_a_route_methods_function_keys_the_Durable_client_and_an_HTTP_result()
+    {
+        var functions = HttpFunctions();
 
         Assert.NotEmpty(functions);
         Assert.All(functions, f =>
         {
-            Assert.True(f.Route is { Length: > 0 }, $"{f.File}: {f.Name} has no Route (it would default to the function name).");
-            Assert.True(f.Methods.Count > 0, $"{f.File}: {f.Name} lists no HTTP method (it would accept every method).");
-            Assert.True(f.AuthLevel == "Function", $"{f.File}: {f.Name} uses AuthorizationLevel.{f.AuthLevel}; every endpoint needs a key.");
-            Assert.True(f.TakesDurableClient, $"{f.File}: {f.Name} has no [DurableClient] parameter; its handler may schedule or cancel a run.");
-            Assert.False(Normalize(f.Route).StartsWith("admin", StringComparison.OrdinalIgnoreCase) || Normalize(f.Route).StartsWith("runtime", StringComparison.OrdinalIgnoreCase),
-                $"{f.File}: {f.Name} uses a route reserved by the Functions host.");
+            var trigger = f.HttpTrigger!;
+            var route = Normalize(trigger.Route);
+            Assert.True(route.Length > 0, $"{f.Name} has no route (it would default to the function name).");
+            Assert.True(trigger.Methods.Count > 0, $"{f.Name} lists no HTTP method (it would accept every method).");
+            Assert.True(trigger.AuthLevel == "Function", $"{f.Name} has authLevel {trigger.AuthLevel}; every endpoint needs a key.");
+            Assert.True(f.Bindings.Any(b => b.Type == "durableClient" && b.Direction == "In"),
+                $"{f.Name} has no durableClient binding; its handler may schedule or cancel a run.");
+            Assert.True(f.Bindings.Any(b => b.Type == "http" && b.Direction == "Out" && b.Name == "$return"),
+                $"{f.Name} does not return its HTTP response.");
+            Assert.False(route.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || route.StartsWith("runtime", StringComparison.OrdinalIgnoreCase),
+                $"{f.Name} uses a route reserved by the Functions host.");
         });
         var names = functions.Select(f => f.Name).ToList();
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
     [Fact]
-    public void The_trigger_reader_finds_methods_routes_and_keys_across_lines_and_ignores_commented_out_functions()
+    public void Functions_metadata_describes_the_compiled_app_every_function_entry_point_and_route_parameter()
     {
-        const string source = """
-            public static class Sample
+        var metadata = FunctionsMetadata.FromBuild();
+        var methods = FunctionMethods.All();
+
+        // Not stale: the same functions as the [Function] methods of the FuncTasks.Functions.dll these tests load.
+        Assert.Equal(methods.Select(m => m.Name).Order(StringComparer.Ordinal), metadata.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.All(metadata, f =>
+        {
+            var method = methods.Single(m => m.Name == f.Name);
+            Assert.Equal("dotnet-isolated", f.Language);
+            Assert.Equal("FuncTasks.Functions.dll", f.ScriptFile);
+            Assert.True(f.EntryPoint == method.EntryPoint, $"{f.Name}: functions.metadata calls {f.EntryPoint}, the assembly declares it on {method.EntryPoint}.");
+            if (f.HttpTrigger is { } trigger)
             {
-                [Function("RetryTask")]
-                public static Task<IResult> Retry(
-                    [HttpTrigger(AuthorizationLevel.Function,
-                        "patch", "put",
-                        Route = "v1/tasks/{id:guid}")] HttpRequest req, string id,
-                    [DurableClient] DurableTaskClient durable) => Run();
-
-                // [Function("Old")]
-                // public static Task<IResult> Old([HttpTrigger(AuthorizationLevel.Function, "get", Route = "old")] HttpRequest req) => Run();
-
-                /* [Function("Older")] public static Task<IResult> Older([HttpTrigger("get", Route = "older")] HttpRequest r) => Run(); */
-
-                [Function(nameof(Anonymous))]
-                public static Task<IResult> Anonymous([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "open")] HttpRequest req) => Run(); // "get"
-
-                [Function(nameof(RunTask))]
-                public static Task RunTask([OrchestrationTrigger] TaskOrchestrationContext context) => Run();
+                Assert.Equal(trigger.Route, method.HttpTrigger!.Route);
+                // Route values reach the function only through parameters of the same name.
+                foreach (Match parameter in RouteParameter().Matches(trigger.Route ?? string.Empty))
+                {
+                    var name = parameter.Groups["name"].Value;
+                    Assert.True(method.Method.GetParameters().Any(p => p.Name == name && p.ParameterType == typeof(string)),
+                        $"{f.Name}: route '{trigger.Route}' has {{{name}}}, but {method.EntryPoint} has no string parameter '{name}'.");
+                }
             }
-            """;
-
-        var functions = HttpTriggers.Parse(source, "Sample.cs");
-
-        Assert.Equal(2, functions.Count);
-        var retry = functions[0];
-        Assert.Equal(("RetryTask", "v1/tasks/{id:guid}", "Function", true), (retry.Name, retry.Route, retry.AuthLevel, retry.TakesDurableClient));
-        Assert.Equal(new[] { "PATCH", "PUT" }, retry.Methods);
-        Assert.Equal(("Anonymous", "open", "Anonymous", false), (functions[1].Name, functions[1].Route, functions[1].AuthLevel, functions[1].TakesDurableClient));
+        });
     }
+
+    [GeneratedRegex(@"\{\*{0,2}(?<name>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
+    private static partial Regex RouteParameter();
 }

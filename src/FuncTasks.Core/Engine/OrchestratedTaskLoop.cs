@@ -34,8 +34,11 @@ public interface ITaskOrchestration
     /// <summary>Runs the task's next step (an activity, retried by the host); a run that never reached an outcome returns <see cref="StepReport.BrokenRun"/>.</summary>
     Task<StepReport> ExecuteStepAsync(TaskRun run);
 
-    /// <summary>How long the task's next pending step waits before it runs (a <c>delay</c> step), or null (an activity).</summary>
-    Task<TimeSpan?> NextDelayAsync(TaskRun run);
+    /// <summary>
+    /// When the task's next step is a <c>delay</c> step: claims it (it shows as started) and returns how long is left of its
+    /// wait, for a durable timer; null when the next step is not a delay step (an activity).
+    /// </summary>
+    Task<TimeSpan?> StartDelayAsync(TaskRun run);
 
     /// <summary>Marks a broken run failed so that it can be retried (an activity).</summary>
     Task FailRunAsync(BrokenRun run);
@@ -65,16 +68,15 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 
     public async Task<StepRunKind> RunNextStepAsync()
     {
-        if (_lookAhead)
+        // At the start and after a resume the next step is unknown (it may be a restarted delay step); after a step, its
+        // report says whether a delay step follows. A delay step is claimed when its timer starts, so it shows as started.
+        if (_lookAhead || _nextDelay is not null)
         {
-            // At the start and after a resume the next step is unknown (it may be a restarted delay step).
-            _nextDelay = await orchestration.NextDelayAsync(Run);
             _lookAhead = false;
-        }
-
-        if (_nextDelay is { } delay && delay > TimeSpan.Zero)
-        {
-            await orchestration.DelayAsync(delay);
+            if (await orchestration.StartDelayAsync(Run) is { } delay && delay > TimeSpan.Zero)
+            {
+                await orchestration.DelayAsync(delay);
+            }
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
@@ -171,8 +173,9 @@ public sealed class TaskRunActivities(
         }
     }
 
-    public async Task<TimeSpan?> NextDelayAsync(TaskRun run, CancellationToken cancellationToken) =>
-        DelayBefore(await store.GetAsync(run.TaskId, includeAttempts: false, cancellationToken), run.Generation);
+    /// <summary>Claims the task's next step when it is a <c>delay</c> step and returns how long is left of its wait (see <see cref="StepExecutor.ClaimDelayAsync"/>).</summary>
+    public Task<TimeSpan?> StartDelayAsync(TaskRun run, CancellationToken cancellationToken) =>
+        executor.ClaimDelayAsync(run.TaskId, run.Generation, cancellationToken);
 
     /// <summary>
     /// Marks a run that never reached an outcome failed, with its step, so that an operator can retry it

@@ -128,6 +128,12 @@ public sealed partial class StepExecutor(
                     return new StepRunOutcome(StepRunKind.Waiting, snapshot);
                 }
 
+                if (step is { Status: StepState.Started, ActiveAttempt: not null } && actions.Find(step.Action) is TimerDelayStepAction)
+                {
+                    // Claimed when the orchestrator's durable timer started (ClaimDelayAsync): the timer has fired, the attempt ends now.
+                    return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
+                }
+
                 snapshot = await ClaimAsync(snapshot, step, now, stopping);
             }
             catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
@@ -143,6 +149,54 @@ public sealed partial class StepExecutor(
 
             return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
         }
+    }
+
+    /// <summary>
+    /// Under an orchestrator: when the task's next step is a <c>delay</c> step of this run, claims it (Started, a new attempt,
+    /// as any step that starts running) and returns how long is left of its wait, counted from when it started; the
+    /// orchestrator waits that long on a durable timer and then runs the claimed attempt. Null when the next step is not
+    /// a delay step (or the run moved on). A step already claimed (the orchestration replays, or its host restarted) is not
+    /// claimed again.
+    /// </summary>
+    public async Task<TimeSpan?> ClaimDelayAsync(Guid taskId, int generation, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var snapshot = await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: false, cancellationToken), cancellationToken);
+            if (snapshot is not { Task: { Status: TaskState.InProgress } task } || task.Generation != generation ||
+                snapshot.NextRunnableStep is not { } step || actions.Find(step.Action) is not TimerDelayStepAction)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            var seconds = Math.Max(0, step.Params.GetNumber("seconds") ?? 0);
+            if (step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started })
+            {
+                return Remaining(started, seconds, now);
+            }
+
+            if (step.Status != StepState.Pending)
+            {
+                return null;
+            }
+
+            try
+            {
+                await ClaimAsync(snapshot, step, now, cancellationToken);
+                LogStepStarted(taskId, step.Name, step.Action, step.AttemptCount + 1);
+                return Remaining(now, seconds, now);
+            }
+            catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
+            {
+            }
+        }
+    }
+
+    private static TimeSpan Remaining(DateTimeOffset started, double seconds, DateTimeOffset now)
+    {
+        var left = started + TimeSpan.FromSeconds(seconds) - now;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private async Task<TaskSnapshot> ClaimAsync(TaskSnapshot snapshot, TaskStep step, DateTimeOffset now, CancellationToken stopping)

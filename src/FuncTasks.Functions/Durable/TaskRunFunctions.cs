@@ -19,9 +19,9 @@ public sealed class TaskRunFunctions(TaskRunActivities activities)
     public Task<StepReport> ExecuteStep([ActivityTrigger] TaskRun run, FunctionContext function) =>
         activities.ExecuteStepAsync(run, function.CancellationToken);
 
-    [Function(TaskRunOrchestrator.NextDelayActivity)]
-    public Task<TimeSpan?> NextDelay([ActivityTrigger] TaskRun run, FunctionContext function) =>
-        activities.NextDelayAsync(run, function.CancellationToken);
+    [Function(TaskRunOrchestrator.StartDelayActivity)]
+    public Task<TimeSpan?> StartDelay([ActivityTrigger] TaskRun run, FunctionContext function) =>
+        activities.StartDelayAsync(run, function.CancellationToken);
 
     [Function(TaskRunOrchestrator.FailRunActivity)]
     public async Task<bool> FailRun([ActivityTrigger] BrokenRun run, FunctionContext function)

@@ -59,7 +59,7 @@ public sealed partial class DurableSidecar(
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(_service);
+        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(_service));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(_service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         _sidecar = builder.Build();

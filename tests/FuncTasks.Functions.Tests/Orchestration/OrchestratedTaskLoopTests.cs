@@ -15,8 +15,8 @@ public class OrchestratedTaskLoopTests
 
     public OrchestratedTaskLoopTests()
     {
-        _orchestration.Setup(o => o.NextDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync((TimeSpan?)null).Callback((TaskRun r) => _calls.Add($"next-delay g{r.Generation}"));
+        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
+            .ReturnsAsync((TimeSpan?)null).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
         _orchestration.Setup(o => o.DelayAsync(It.IsAny<TimeSpan>()))
             .Returns(Task.CompletedTask).Callback((TimeSpan d) => _calls.Add($"timer {d.TotalSeconds}s"));
     }
@@ -45,7 +45,7 @@ public class OrchestratedTaskLoopTests
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "next-delay g1", "step g1", "step g1", "step g1" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "step g1", "step g1" }, _calls);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class OrchestratedTaskLoopTests
         var outcome = await TaskLoop.RunAsync(loop);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "next-delay g1", "step g1", "wait 30d", "next-delay g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 30d", "start-delay g2", "step g2" }, _calls);
         Assert.Equal(2, loop.Run.Generation);
     }
 
@@ -71,7 +71,7 @@ public class OrchestratedTaskLoopTests
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "next-delay g1", "step g1", "wait 30d", "next-delay g2", "step g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 30d", "start-delay g2", "step g2", "step g2" }, _calls);
     }
 
     [Fact]
@@ -83,20 +83,22 @@ public class OrchestratedTaskLoopTests
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start with { ResumeTimeout = TimeSpan.FromDays(2) });
 
         Assert.Equal(StepRunKind.StepFailed, outcome);
-        Assert.Equal(new[] { "next-delay g1", "step g1", "wait 2d" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 2d" }, _calls);
     }
 
     [Fact]
-    public async Task A_delay_step_is_waited_on_a_durable_timer_before_it_runs()
+    public async Task A_delay_step_is_claimed_and_waited_on_a_durable_timer_before_it_runs()
     {
-        _orchestration.Setup(o => o.NextDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync(TimeSpan.FromSeconds(90)).Callback((TaskRun r) => _calls.Add($"next-delay g{r.Generation}"));
+        // Nothing to wait for at the start; the first step's report says a delay step follows, whose claim says 15 s are left.
+        var delays = new Queue<TimeSpan?>([null, TimeSpan.FromSeconds(15)]);
+        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
+            .ReturnsAsync(() => delays.Dequeue()).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
         Steps(new StepReport(StepRunKind.StepCompleted, NextDelay: TimeSpan.FromSeconds(15)), new StepReport(StepRunKind.StepCompleted), new StepReport(StepRunKind.TaskSucceeded));
 
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "next-delay g1", "timer 90s", "step g1", "timer 15s", "step g1", "step g1" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "start-delay g1", "timer 15s", "step g1", "step g1" }, _calls);
     }
 
     [Fact]
@@ -113,7 +115,7 @@ public class OrchestratedTaskLoopTests
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
         Assert.Equal(new BrokenRun(TaskId, 1, failure), marked);
-        Assert.Equal(new[] { "next-delay g1", "step g1", "fail-run", "wait 30d", "next-delay g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "start-delay g1", "step g1", "fail-run", "wait 30d", "start-delay g2", "step g2" }, _calls);
     }
 
     [Fact]

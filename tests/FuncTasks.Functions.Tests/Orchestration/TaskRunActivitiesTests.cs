@@ -38,7 +38,7 @@ public sealed class TaskRunActivitiesTests : IDisposable
         var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(3600)), Engine.Step("last", "check", Value(2)));
         var run = new TaskRun(task.Task.Id, 1, Timeout);
 
-        Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.NextDelayAsync(run, CancellationToken.None));
+        Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
         var report = await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
 
         Assert.Equal(new StepReport(StepRunKind.StepCompleted), report);
@@ -50,7 +50,7 @@ public sealed class TaskRunActivitiesTests : IDisposable
     {
         var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)));
 
-        Assert.Null(await _engine.Activities.NextDelayAsync(new TaskRun(task.Task.Id, 2, Timeout), CancellationToken.None));
+        Assert.Null(await _engine.Activities.StartDelayAsync(new TaskRun(task.Task.Id, 2, Timeout), CancellationToken.None));
         Assert.Null(TaskRunActivities.DelayBefore(task with { Task = task.Task with { Status = TaskState.Failed } }, 1));
         Assert.Null(TaskRunActivities.DelayBefore(null, 1));
     }

@@ -2,23 +2,29 @@ using System.Reflection;
 
 namespace FuncTasks.Functions.Tests.Support;
 
-/// <summary>Files of this repository, read where they are (the Functions project is never built here).</summary>
+/// <summary>Files of this repository and of its builds, read where they are.</summary>
 public static class Repository
 {
-    public static string Root { get; } = typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value ?? throw new InvalidOperationException("RepositoryRoot is not set.");
+    public static string Root { get; } = Metadata("RepositoryRoot");
+
+    /// <summary>The configuration (Release, Debug) this test assembly, and so the Functions app it references, was built in.</summary>
+    public static string Configuration { get; } = Metadata("Configuration");
+
+    public static string TargetFramework { get; } = Metadata("TargetFramework");
 
     public static string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
     public static string Read(string relative) => File.ReadAllText(PathOf(relative));
 
-    /// <summary>The C# sources of src/FuncTasks.Functions (not what a local build generated under bin/ or obj/).</summary>
-    public static IReadOnlyList<string> FunctionsSources()
-    {
-        var project = PathOf("src/FuncTasks.Functions");
-        return Directory.EnumerateFiles(project, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(project, f).Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-    }
+    /// <summary>
+    /// The Functions app's own build output (src/FuncTasks.Functions/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;): the folder
+    /// `func start` runs, where the SDK writes functions.metadata next to FuncTasks.Functions.dll.
+    /// </summary>
+    public static string FunctionsBuildOutput => PathOf($"src/FuncTasks.Functions/bin/{Configuration}/{TargetFramework}");
+
+    /// <summary>Where scripts/test.sh publishes the Functions app (`dotnet publish src/FuncTasks.Functions -c Release -o ...`).</summary>
+    public const string FunctionsPublishFolder = "artifacts/functions-publish";
+
+    private static string Metadata(string key) => typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .SingleOrDefault(a => a.Key == key)?.Value ?? throw new InvalidOperationException($"{key} is not set in the test assembly's metadata (see the .csproj).");
 }

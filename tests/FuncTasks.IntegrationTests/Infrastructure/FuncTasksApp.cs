@@ -41,6 +41,15 @@ public class FuncTasksApp : WebApplicationFactory<Program>
             ["FuncTasks:Auth:Keys:1:Role"] = "reader",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (TestRunner.IsDurable)
+        {
+            // The same flows on the Durable runner: a task hub of this app's own on the same Azurite.
+            _settings["FuncTasks:Runner:Kind"] = "Durable";
+            _settings["FuncTasks:Runner:Durable:TaskHub"] = "h" + id;
+            _settings["FuncTasks:Runner:Durable:PartitionCount"] = "1";
+            _settings["FuncTasks:Runner:Durable:MaxQueuePollingInterval"] = "00:00:00.200";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
