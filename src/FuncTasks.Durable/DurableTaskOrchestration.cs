@@ -12,14 +12,18 @@ namespace FuncTasks.Durable;
 public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) : ITaskOrchestration
 {
     // Infrastructure failures only (storage unreachable, host stopping): a failing step is an outcome, not an exception.
-    private static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(
-        new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2)));
+    private static TaskOptions Retry(TaskRun run)
+    {
+        var retry = run.Retry ?? ActivityRetry.Default;
+        return TaskOptions.FromRetryPolicy(new RetryPolicy(
+            maxNumberOfAttempts: Math.Max(1, retry.MaxAttempts), firstRetryInterval: retry.FirstInterval, backoffCoefficient: 2, maxRetryInterval: retry.MaxInterval));
+    }
 
     public async Task<StepReport> ExecuteStepAsync(TaskRun run)
     {
         try
         {
-            return await context.CallActivityAsync<StepReport>(TaskRunOrchestrator.ExecuteStepActivity, run, ActivityRetry);
+            return await context.CallActivityAsync<StepReport>(TaskRunOrchestrator.ExecuteStepActivity, run, Retry(run));
         }
         catch (TaskFailedException ex)
         {
@@ -29,10 +33,11 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
     }
 
     public Task<TimeSpan?> StartDelayAsync(TaskRun run) =>
-        context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, ActivityRetry);
+        context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, Retry(run));
 
     public Task FailRunAsync(BrokenRun run) =>
-        context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, ActivityRetry);
+        context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, TaskOptions.FromRetryPolicy(new RetryPolicy(
+            maxNumberOfAttempts: ActivityRetry.Default.MaxAttempts, firstRetryInterval: ActivityRetry.Default.FirstInterval, backoffCoefficient: 2)));
 
     /// <summary>
     /// Waits on a durable timer, and on another until the orchestration's own clock has passed the due time: a backend may

@@ -37,7 +37,7 @@ public sealed partial class DurableTaskRunner(
         // (Functions: host.json overridableExistingInstanceStates = NonRunningStates; the Azure Storage backend's default).
         await client.ScheduleNewOrchestrationInstanceAsync(
             TaskRunOrchestrator.Name,
-            new TaskRun(taskId, generation, options.Value.ResumeTimeout),
+            new TaskRun(taskId, generation, options.Value.ResumeTimeout) { Retry = options.Value.ActivityRetry },
             new StartOrchestrationOptions(InstanceId: instanceId),
             cancellationToken);
         LogStarted(taskId, generation);

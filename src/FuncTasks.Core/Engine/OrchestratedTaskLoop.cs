@@ -9,7 +9,20 @@ namespace FuncTasks.Core.Engine;
 /// each activity. <paramref name="Generation"/> is the run generation the orchestration works for;
 /// <paramref name="ResumeTimeout"/> how long it waits to be resumed after a failure or an external step.
 /// </summary>
-public sealed record TaskRun(Guid TaskId, int Generation, TimeSpan ResumeTimeout);
+public sealed record TaskRun(Guid TaskId, int Generation, TimeSpan ResumeTimeout)
+{
+    /// <summary>
+    /// How the orchestrator retries an activity that failed to run (not a failing step, which is an outcome): carried in the
+    /// input so that the orchestrator stays deterministic; null takes <see cref="ActivityRetry.Default"/>.
+    /// </summary>
+    public ActivityRetry? Retry { get; init; }
+}
+
+/// <summary>Retries of an activity that could not run to an outcome (storage unreachable, host stopping), with exponential back-off.</summary>
+public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, TimeSpan MaxInterval)
+{
+    public static ActivityRetry Default { get; } = new(5, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2));
+}
 
 /// <summary>
 /// What one step run reports to the orchestrator: the outcome, and when the task's next step is a
@@ -278,6 +291,14 @@ public sealed class OrchestrationOptions
 
     /// <summary>How often a running step's activity checks the task row for a cancel made through another instance.</summary>
     public TimeSpan CancelCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Tries of an activity that could not run to an outcome before the run is marked broken (failed, retryable).</summary>
+    public int ActivityMaxAttempts { get; set; } = ActivityRetry.Default.MaxAttempts;
+
+    /// <summary>First wait before such an activity is tried again; doubles per try up to two minutes.</summary>
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = ActivityRetry.Default.FirstInterval;
+
+    public ActivityRetry ActivityRetry => new(ActivityMaxAttempts, ActivityFirstRetryInterval, ActivityRetry.Default.MaxInterval);
 
     public bool IsDurable => string.Equals(Kind, DurableKind, StringComparison.OrdinalIgnoreCase);
 }

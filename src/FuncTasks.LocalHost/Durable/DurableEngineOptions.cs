@@ -10,6 +10,17 @@ public sealed class DurableEngineOptions
 {
     public const string Section = "FuncTasks:Runner:Durable";
 
+    public const string AzureStorageBackend = "AzureStorage";
+    public const string InMemoryBackend = "InMemory";
+
+    /// <summary>
+    /// <c>AzureStorage</c> (default): durable, on the storage account. <c>InMemory</c>: Durable Task's in-memory backend (from
+    /// its in-process test host): nothing survives the process, for fast tests and experiments only.
+    /// </summary>
+    public string Backend { get; set; } = AzureStorageBackend;
+
+    public bool IsInMemory => string.Equals(Backend, InMemoryBackend, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The task hub: tables <c>&lt;hub&gt;Instances</c> and <c>&lt;hub&gt;History</c>, queues <c>&lt;hub&gt;-control-NN</c> and <c>&lt;hub&gt;-workitems</c>.</summary>
     public string TaskHub { get; set; } = "FuncTasksLocal";
 

@@ -3,6 +3,7 @@ using DurableTask.Core;
 using FuncTasks.Core;
 using FuncTasks.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.Options;
 
@@ -26,18 +27,49 @@ public sealed partial class DurableSidecar(
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     private WebApplication? _sidecar;
-    private AzureStorageOrchestrationService? _service;
+    private IDisposable? _backend;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        IOrchestrationService service;
+        IOrchestrationServiceClient client;
+        if (o.IsInMemory)
+        {
+            var memory = new InMemoryOrchestrationService(loggers);
+            (service, client) = (memory, memory);
+        }
+        else
+        {
+            var azure = new AzureStorageOrchestrationService(Settings(o));
+            (service, client, _backend) = (azure, azure, azure);
+            await CreateTaskHubAsync(azure, o.TaskHub, cancellationToken);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(service));
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        _sidecar = builder.Build();
+        _sidecar.MapGrpcService<TaskHubGrpcServer>();
+        File.Delete(channel.SocketPath);
+        await _sidecar.StartAsync(cancellationToken);
+        LogStarted(o.TaskHub, o.IsInMemory ? DurableEngineOptions.InMemoryBackend : DurableEngineOptions.AzureStorageBackend);
+    }
+
+    private AzureStorageOrchestrationServiceSettings Settings(DurableEngineOptions o)
+    {
         var connection = storage.Value.ConnectionString;
         if (string.IsNullOrEmpty(connection))
         {
             throw new InvalidOperationException("The Durable runner needs a storage connection string (AzureWebJobsStorage).");
         }
 
-        _service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = o.TaskHub,
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
@@ -51,22 +83,7 @@ public sealed partial class DurableSidecar(
             MaxConcurrentTaskOrchestrationWorkItems = o.MaxConcurrentWorkItems,
             MaxConcurrentTaskActivityWorkItems = o.MaxConcurrentWorkItems,
             LoggerFactory = loggers,
-        });
-        await CreateTaskHubAsync(_service, o.TaskHub, cancellationToken);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggers);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(_service));
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(_service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
-        _sidecar = builder.Build();
-        _sidecar.MapGrpcService<TaskHubGrpcServer>();
-        File.Delete(channel.SocketPath);
-        await _sidecar.StartAsync(cancellationToken);
-        LogStarted(o.TaskHub, o.PartitionCount);
+        };
     }
 
     private async Task CreateTaskHubAsync(AzureStorageOrchestrationService service, string hub, CancellationToken cancellationToken)
@@ -107,11 +124,11 @@ public sealed partial class DurableSidecar(
             await _sidecar.DisposeAsync();
         }
 
-        _service?.Dispose();
+        _backend?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Durable engine started: task hub {TaskHub} on the Azure Storage backend, {Partitions} partitions")]
-    private partial void LogStarted(string taskHub, int partitions);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Durable engine started: task hub {TaskHub} on the {Backend} backend")]
+    private partial void LogStarted(string taskHub, string backend);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Durable task hub {TaskHub}: storage unavailable at start ({Cause}); waiting for it")]
     private partial void LogWaiting(string taskHub, string cause);
