@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, integration tests against real Azurite (started by the tests
-# from node_modules unless FUNCTASKS_TEST_STORAGE names a running one), browser tests (Debian's Chromium,
-# installed here if missing), and the Bicep build + lint. Installs what it needs on a fresh machine.
+# from node_modules unless FUNCTASKS_TEST_STORAGE names a running one) on both runners, the Functions app
+# (built, published, its functions called and its orchestrations run on the real Durable engine), browser tests
+# (Debian's Chromium, installed here if missing), and the Bicep build + lint. Installs what it needs on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,14 @@ dotnet publish src/FuncTasks.Functions -c Release --nologo -o artifacts/function
 
 echo "== dotnet test"
 dotnet test FuncTasks.sln -c Release --no-build --nologo -m:1 --logger "console;verbosity=normal" --results-directory artifacts/test-results
+
+# Two runners, one behaviour: the four dialects' end-to-end flows again, every LocalHost on the Durable runner
+# (Durable Task's Azure Storage backend on the same Azurite). Tests of the queue runner's own mechanics
+# (run messages) carry [Trait("Runner", "Queue")] and are left out.
+echo "== dotnet test (dialect flows on the Durable runner)"
+FUNCTASKS_TEST_RUNNER=Durable dotnet test tests/FuncTasks.IntegrationTests -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" --results-directory artifacts/test-results-durable \
+  --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Tasks.|FullyQualifiedName~FuncTasks.IntegrationTests.Processes.|FullyQualifiedName~FuncTasks.IntegrationTests.Jobs.|FullyQualifiedName~FuncTasks.IntegrationTests.TaskInfo.)&Runner!=Queue"
 
 echo "== bicep build + lint"
 bash scripts/bicep-check.sh
