@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Runs FuncTasks locally: Azurite (storage, on loopback) + the LocalHost (API + queue runner).
+# Runs FuncTasks locally: Azurite (storage, on loopback) + the LocalHost (API + a runner).
 # Prints the URL and a development key. Ctrl+C stops both.
+#   scripts/run.sh              the queue runner (default)
+#   scripts/run.sh --durable    the Durable runner: Durable Task's Azure Storage backend on the same Azurite
+#                               (also FuncTasks__Runner__Kind=Durable in the environment)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+for arg in "$@"; do
+  case "$arg" in
+    --durable) export FuncTasks__Runner__Kind=Durable ;;
+    --queue) export FuncTasks__Runner__Kind=Queue ;;
+    *) echo "usage: scripts/run.sh [--durable|--queue]" >&2; exit 2 ;;
+  esac
+done
+runner="${FuncTasks__Runner__Kind:-Queue}"
 
 url="${FUNCTASKS_URL:-http://127.0.0.1:7071}"
 data="${FUNCTASKS_DATA:-.functasks}"
@@ -39,7 +51,7 @@ export FuncTasks__Auth__Keys__1__Name=dev-reader FuncTasks__Auth__Keys__1__Secre
 echo "Building the LocalHost..."
 dotnet build src/FuncTasks.LocalHost -c Release --nologo -v quiet
 echo
-echo "  FuncTasks     $url"
+echo "  FuncTasks     $url  ($runner runner)"
 echo "  operator key  $key"
 echo "  reader key    $reader"
 echo "  try           curl -H 'Authorization: Bearer $key' $url/v1/tasks"
