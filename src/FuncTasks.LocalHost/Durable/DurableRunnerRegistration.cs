@@ -21,6 +21,7 @@ public static class DurableRunnerRegistration
         services.AddFuncTasksDurableRunner<RegisteredDurableClient>(configuration);
         services.AddDurableTaskWorker(worker => worker.UseGrpc(channel.Channel).AddTasks(tasks => tasks.AddTaskRun()));
         services.AddDurableTaskClient(client => client.UseGrpc(channel.Channel).RegisterDirectly());
+        services.AddHostedService<DurableStorageWatch>();
         return services;
     }
 

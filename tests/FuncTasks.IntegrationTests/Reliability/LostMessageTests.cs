@@ -17,6 +17,7 @@ public sealed class LostMessageTests
     private const string LostLine = "the run message is no longer this worker's";
 
     [Fact]
+    [Trait("Runner", "Queue")] // run messages and their leases are the queue runner's
     public async Task A_message_taken_by_another_worker_lets_the_running_step_finish_once_and_the_run_carries_on_from_it()
     {
         var (connection, tables, queues) = StorageProxy.InFrontOfAzurite();
