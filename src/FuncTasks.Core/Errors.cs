@@ -59,3 +59,9 @@ public sealed class TaskAlreadyExistsException(Guid taskId, Exception? inner = n
 
 /// <summary>A storage write lost an optimistic-concurrency race (ETag mismatch or duplicate insert).</summary>
 public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The runner could not take the work (its engine unreachable or failing on its side): like a storage outage, the caller
+/// is told to come back later. The task was left retryable (see <c>TaskMutation.ScheduleAsync</c>).
+/// </summary>
+public sealed class RunnerUnavailableException(string message, Exception inner) : Exception(message, inner);

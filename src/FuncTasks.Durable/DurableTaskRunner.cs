@@ -20,7 +20,40 @@ public sealed partial class DurableTaskRunner(
     IOptions<OrchestrationOptions> options,
     ILogger<DurableTaskRunner> logger) : ITaskRunner
 {
-    public async Task ScheduleAsync(Guid taskId, int generation, CancellationToken cancellationToken)
+    public Task ScheduleAsync(Guid taskId, int generation, CancellationToken cancellationToken) =>
+        EngineCallAsync(() => StartOrResumeAsync(taskId, generation, cancellationToken), cancellationToken);
+
+    public async Task CancelAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        // A step running in this process stops at once; one running elsewhere is signalled by its activity's
+        // watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled when it ends.
+        running.Cancel(taskId);
+        try
+        {
+            await TerminateAsync(taskId, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // The cancel is stored already: an orchestration left running finds the task cancelled at its next activity
+            // (after a timer, when it fires) and ends there, running nothing.
+            LogTerminateFailed(ex, taskId);
+        }
+    }
+
+    /// <summary>The engine unreachable or failing on its side (its gRPC channel, its storage) is an outage for the caller, not a bug.</summary>
+    private static async Task EngineCallAsync(Func<Task> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not (ArgumentException or OperationCanceledException))
+        {
+            throw new RunnerUnavailableException($"The Durable engine did not take the request: {ex.Message}", ex);
+        }
+    }
+
+    private async Task StartOrResumeAsync(Guid taskId, int generation, CancellationToken cancellationToken)
     {
         var client = clients.Client;
         var instanceId = TaskRunOrchestrator.InstanceId(taskId);
@@ -43,11 +76,8 @@ public sealed partial class DurableTaskRunner(
         LogStarted(taskId, generation);
     }
 
-    public async Task CancelAsync(Guid taskId, CancellationToken cancellationToken)
+    private async Task TerminateAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        // A step running in this process stops at once; one running elsewhere is signalled by its activity's
-        // watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled when it ends.
-        running.Cancel(taskId);
         var client = clients.Client;
         var instanceId = TaskRunOrchestrator.InstanceId(taskId);
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
@@ -63,6 +93,9 @@ public sealed partial class DurableTaskRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: resume raised (run {Generation})")]
     private partial void LogResumed(Guid taskId, int generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: cancelled, but its orchestration could not be terminated now; it ends at its next activity")]
+    private partial void LogTerminateFailed(Exception exception, Guid taskId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: orchestration terminated (cancelled)")]
     private partial void LogTerminated(Guid taskId);

@@ -90,7 +90,7 @@ public abstract partial class Dialect
             return Error(http, new InvalidRequestException("body",
                 $"The request body did not arrive completely within {options.RequestTimeout.TotalSeconds:0.#} s."));
         }
-        catch (Exception ex) when (ex is OperationCanceledException || services.GetService<IStorageFaults>()?.IsUnavailable(ex) == true)
+        catch (Exception ex) when (ex is OperationCanceledException or RunnerUnavailableException || services.GetService<IStorageFaults>()?.IsUnavailable(ex) == true)
         {
             // Past the request's deadline, or storage unreachable after the SDK's retries: nothing is known to be
             // wrong with the request, so the caller is told to come back (every write is ETag-guarded, a create can
