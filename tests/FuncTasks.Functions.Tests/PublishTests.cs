@@ -35,7 +35,7 @@ public sealed class PublishTests
         var published = FunctionsMetadata.Read(Path.Combine(folder, FunctionsMetadata.FileName));
 
         Assert.True(File.Exists(Path.Combine(folder, "FuncTasks.Functions.dll")), "The published folder has no FuncTasks.Functions.dll.");
-        Assert.Contains(published, f => f.Name == Durable.TaskRunOrchestrator.Name);
+        Assert.Contains(published, f => f.Name == FuncTasks.Durable.TaskRunOrchestrator.Name);
         Assert.True(
             FunctionMethods.All().Select(f => f.Name).Order(StringComparer.Ordinal).SequenceEqual(published.Select(f => f.Name).Order(StringComparer.Ordinal)),
             $"The published functions.metadata lists other functions than the built app: [{string.Join(", ", published.Select(f => f.Name))}]; " +

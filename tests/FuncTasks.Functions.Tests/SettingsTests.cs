@@ -7,6 +7,7 @@ using FuncTasks.Api.Common;
 using FuncTasks.Core;
 using FuncTasks.Core.Engine;
 using FuncTasks.Functions.Tests.Support;
+using FuncTasks.LocalHost.Durable;
 using FuncTasks.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -73,9 +74,11 @@ public sealed partial class SettingsTests
             {
                 yield return ReadFrom.GetValueOrDefault(key, key);
             }
-            else if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith("FuncTasks", StringComparison.Ordinal) == true)
+            else if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith("FuncTasks", StringComparison.Ordinal) == true
+                && IsAutoProperty(property))
             {
-                // A nested section (e.g. FuncTasks:Storage:Retry) binds through its getter.
+                // A nested section (e.g. FuncTasks:Storage:Retry) binds through its getter; a computed one (a getter that
+                // builds a value from other settings, e.g. OrchestrationOptions.ActivityRetry) binds nothing.
                 foreach (var inner in KeysOf(property.PropertyType, key))
                 {
                     yield return inner;
@@ -83,6 +86,10 @@ public sealed partial class SettingsTests
             }
         }
     }
+
+    /// <summary>An auto-property (its value kept in a compiler-generated field), so the binder fills the object its getter returns.</summary>
+    private static bool IsAutoProperty(PropertyInfo property) =>
+        property.DeclaringType!.GetField($"<{property.Name}>k__BackingField", BindingFlags.Instance | BindingFlags.NonPublic) is not null;
 
     private static Type? ElementOf(Type type) =>
         type == typeof(string) || !typeof(IEnumerable).IsAssignableFrom(type) ? null
@@ -193,6 +200,26 @@ public sealed partial class SettingsTests
         Assert.True(unknown.Count == 0, $"local.settings.sample.json sets what no options class binds (a typo?): {string.Join(", ", unknown)}");
     }
 
+    /// <summary>
+    /// FuncTasks:Runner:Durable (<see cref="DurableEngineOptions"/>, in FuncTasks.LocalHost) configures the LocalHost's own
+    /// Durable engine (the Azure Storage backend behind its in-process sidecar). In Azure Functions the host runs the Durable
+    /// engine itself, configured by host.json (extensions.durableTask: hub, storage connection), so the Functions app binds
+    /// none of these keys: <see cref="OptionsClasses"/> scans Core, Storage and Api only (not the LocalHost), and the sample
+    /// must not set them either (<see cref="The_sample_has_no_FuncTasks_setting_the_code_does_not_read"/> refuses them).
+    /// </summary>
+    [Fact]
+    public void The_LocalHosts_Durable_engine_settings_are_not_read_by_the_Functions_app_nor_set_in_its_sample()
+    {
+        var prefix = Env(DurableEngineOptions.Section) + "__";
+
+        Assert.StartsWith(OrchestrationOptions.Section + ":", DurableEngineOptions.Section, StringComparison.Ordinal);
+        Assert.NotEmpty(KeysOf(typeof(DurableEngineOptions), DurableEngineOptions.Section));
+        Assert.DoesNotContain(OptionsClasses(), o => o.Type == typeof(DurableEngineOptions));
+        Assert.DoesNotContain(KeysTheAppReads(), k => k.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.DoesNotContain(SampleValues().Keys, k => k.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.DoesNotContain("TaskHub", HostJson().GetProperty("extensions").GetProperty("durableTask").GetRawText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_sample_binds_to_the_options_the_code_uses_and_keeps_placeholder_secrets()
     {
@@ -227,6 +254,21 @@ public sealed partial class SettingsTests
         Assert.DoesNotContain(KeysOf(typeof(StorageOptions), StorageOptions.Section), k => k.EndsWith("TasksTable", StringComparison.Ordinal));
         Assert.DoesNotContain(KeysOf(typeof(OrchestrationOptions), OrchestrationOptions.Section), k => k.EndsWith("IsDurable", StringComparison.Ordinal));
         Assert.Contains(OptionsClasses(), o => o.Type == typeof(OrchestrationOptions));
+        Assert.Equal(["Sample:Bound:Value", "Sample:Count"], KeysOf(typeof(SampleOptions), "Sample"));
+    }
+
+    public sealed class SampleOptions
+    {
+        public SampleSection Bound { get; } = new();
+
+        public SampleSection Computed => new() { Value = Count };
+
+        public int Count { get; set; }
+    }
+
+    public sealed class SampleSection
+    {
+        public int Value { get; set; }
     }
 
     private static T Bound<T>(Dictionary<string, string> values) where T : new()
