@@ -80,6 +80,11 @@ public sealed partial class DurableSidecar(
             LeaseInterval = o.LeaseInterval,
             LeaseRenewInterval = o.LeaseRenewInterval,
             LeaseAcquireInterval = o.LeaseAcquireInterval,
+            // Hosts of one LocalHost build share the hub as equals (partition leases balance them); the app lease is for
+            // two different apps on one hub, and a killed host's app lease would hold a restarted one back for a minute.
+            UseAppLease = false,
+            // Unique per process: two hosts on one machine must not pass for one owner of the partition leases.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
             MaxConcurrentTaskOrchestrationWorkItems = o.MaxConcurrentWorkItems,
             MaxConcurrentTaskActivityWorkItems = o.MaxConcurrentWorkItems,
             LoggerFactory = loggers,
