@@ -85,6 +85,12 @@ public interface ITaskRunner
 
     /// <summary>Signals a running step of a task that has just been marked cancelled.</summary>
     Task CancelAsync(Guid taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The task finished outside a run (its last external step was completed through the API): a run still waiting for it
+    /// may end. Nothing waits on the queue runner; the Durable runner lets the waiting orchestration complete.
+    /// </summary>
+    Task ReleaseAsync(Guid taskId, int generation, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>What a step does. Implementations should be idempotent: delivery is at-least-once.</summary>

@@ -40,6 +40,18 @@ public sealed partial class DurableTaskRunner(
         }
     }
 
+    /// <summary>A finished task's orchestration that still waits for <c>resume</c> is resumed once more: it finds nothing to run and completes.</summary>
+    public async Task ReleaseAsync(Guid taskId, int generation, CancellationToken cancellationToken)
+    {
+        var client = clients.Client;
+        var instanceId = TaskRunOrchestrator.InstanceId(taskId);
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is
+            { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
+        {
+            await client.RaiseEventAsync(instanceId, TaskRunOrchestrator.ResumeEvent, generation, cancellationToken);
+        }
+    }
+
     /// <summary>The engine unreachable or failing on its side (its gRPC channel, its storage) is an outage for the caller, not a bug.</summary>
     private static async Task EngineCallAsync(Func<Task> call, CancellationToken cancellationToken)
     {

@@ -19,6 +19,10 @@ public sealed class CompleteExternalStepHandler(TaskMutation mutation)
         {
             await mutation.ScheduleAsync(snapshot, cancellationToken);
         }
+        else if (snapshot.Task.Status == TaskState.Succeeded)
+        {
+            await mutation.ReleaseRunAsync(snapshot);
+        }
 
         return snapshot;
     }

@@ -69,6 +69,25 @@ public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, T
 
     public Task CancelRunAsync(Guid taskId, CancellationToken cancellationToken) => runner.CancelAsync(taskId, cancellationToken);
 
+    /// <summary>
+    /// After a command finished the task outside a run: lets a run that still waits for it end. Best effort: the change is
+    /// stored, and a run left waiting ends by itself at its resume timeout.
+    /// </summary>
+    public async Task ReleaseRunAsync(TaskSnapshot snapshot)
+    {
+        try
+        {
+            await runner.ReleaseAsync(snapshot.Task.Id, snapshot.Task.Generation, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(ex, snapshot.Task.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} finished; the run waiting for it could not be told and ends at its resume timeout")]
+    private partial void LogReleaseFailed(Exception exception, Guid taskId);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId}: lost an ETag race ({Conflicts}); re-reading")]
     private partial void LogLostRace(Guid taskId, int conflicts);
 

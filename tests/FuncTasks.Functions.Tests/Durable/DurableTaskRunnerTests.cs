@@ -115,4 +115,26 @@ public sealed class DurableTaskRunnerTests
         _client.Verify(c => c.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
         _running.Unregister(TaskId, step);
     }
+
+    [Fact]
+    public async Task A_task_finished_by_its_last_external_step_lets_the_waiting_orchestration_end()
+    {
+        Instance(OrchestrationRuntimeStatus.Running);
+        _client.Setup(c => c.RaiseEventAsync(InstanceId, TaskRunOrchestrator.ResumeEvent, 3, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask).Verifiable();
+
+        await _runner.ReleaseAsync(TaskId, 3, CancellationToken.None);
+
+        _client.Verify();
+    }
+
+    [Fact]
+    public async Task Releasing_a_task_whose_orchestration_has_ended_starts_nothing()
+    {
+        Instance(OrchestrationRuntimeStatus.Completed);
+
+        await _runner.ReleaseAsync(TaskId, 3, CancellationToken.None);
+
+        _client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 }

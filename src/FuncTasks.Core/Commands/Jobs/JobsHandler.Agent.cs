@@ -123,6 +123,10 @@ public sealed partial class JobsHandler
         {
             await mutation.ScheduleAsync(snapshot, cancellationToken);
         }
+        else if (snapshot.Task.Status == TaskState.Succeeded)
+        {
+            await mutation.ReleaseRunAsync(snapshot);
+        }
 
         LogFinished(jobId, failed ? "failed" : "complete");
         return snapshot;
