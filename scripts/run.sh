@@ -27,6 +27,18 @@ fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Ctrl+C (or any exit) stops everything this script started: the LocalHost, then Azurite (SIGTERM: it saves its data).
+azurite_pid=""
+host_pid=""
+stop_all() {
+  trap - EXIT INT TERM
+  [ -n "$host_pid" ] && kill -TERM "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+  [ -n "$azurite_pid" ] && kill -TERM "$azurite_pid" 2>/dev/null && wait "$azurite_pid" 2>/dev/null
+  return 0
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
 if port_open 10002; then
   echo "Azurite already listening on 127.0.0.1:10002; using it."
 else
@@ -34,7 +46,6 @@ else
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --skipApiVersionCheck \
     > "$data/azurite.log" 2>&1 &
   azurite_pid=$!
-  trap 'kill -TERM "$azurite_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do port_open 10002 && port_open 10001 && break; sleep 0.1; done
   port_open 10002 || { echo "Azurite did not start; see $data/azurite.log" >&2; exit 1; }
   echo "Azurite started (data in $data/azurite)."
@@ -50,11 +61,23 @@ export FuncTasks__Auth__Keys__1__Name=dev-reader FuncTasks__Auth__Keys__1__Secre
 
 echo "Building the LocalHost..."
 dotnet build src/FuncTasks.LocalHost -c Release --nologo -v quiet
+dotnet src/FuncTasks.LocalHost/bin/Release/net10.0/FuncTasks.LocalHost.dll --urls "$url" &
+host_pid=$!
+
+# The ready lines only once the host answers.
+for _ in $(seq 1 600); do
+  curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && break
+  kill -0 "$host_pid" 2>/dev/null || { echo "The LocalHost exited; see its output above." >&2; exit 1; }
+  sleep 0.1
+done
+curl -fsS -o /dev/null "$url/healthz" || { echo "The LocalHost did not answer $url/healthz within 60 s." >&2; exit 1; }
 echo
 echo "  FuncTasks     $url  ($runner runner)"
+echo "  dashboard     $url/"
+echo "  API reference $url/docs"
 echo "  operator key  $key"
 echo "  reader key    $reader"
 echo "  try           curl -H 'Authorization: Bearer $key' $url/v1/tasks"
+echo "  stop          Ctrl+C"
 echo
-exec_args=(--urls "$url")
-dotnet run --project src/FuncTasks.LocalHost -c Release --no-build --no-launch-profile -- "${exec_args[@]}"
+wait "$host_pid"
