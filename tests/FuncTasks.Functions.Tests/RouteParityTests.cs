@@ -4,6 +4,7 @@ using FuncTasks.Durable;
 using FuncTasks.Functions.Tests.Support;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 
 namespace FuncTasks.Functions.Tests;
 
@@ -180,6 +181,36 @@ public sealed partial class RouteParityTests : IClassFixture<LocalHostApp>
             }
         });
     }
+
+    /// <summary>
+    /// worker.config.json turns worker indexing on: the host then asks the worker for its functions, and the worker answers
+    /// from the metadata provider the Worker SDK generated into FuncTasks.Functions.dll. It must describe the same functions
+    /// and bindings as functions.metadata (which the host reads when it indexes the app itself).
+    /// </summary>
+    [Fact]
+    public async Task The_worker_indexes_the_same_functions_and_bindings_as_functions_metadata()
+    {
+        var worker = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(Repository.FunctionsBuildOutput, "worker.config.json"))).GetProperty("description");
+        Assert.Equal("true", worker.GetProperty("workerIndexing").GetString());
+        var type = FunctionMethods.App.GetType("FuncTasks.Functions.GeneratedFunctionMetadataProvider");
+        Assert.True(type is not null, "FuncTasks.Functions.dll has no source-generated GeneratedFunctionMetadataProvider (FunctionsEnableMetadataSourceGen off?).");
+        var provider = (IFunctionMetadataProvider)Activator.CreateInstance(type)!;
+
+        var reported = await provider.GetFunctionMetadataAsync(Repository.FunctionsBuildOutput);
+        var metadata = FunctionsMetadata.FromBuild().ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+        Assert.Equal(metadata.Keys.Order(StringComparer.Ordinal), reported.Select(f => f.Name!).Order(StringComparer.Ordinal));
+        Assert.All(reported, f =>
+        {
+            var file = metadata[f.Name!];
+            Assert.Equal((file.EntryPoint, file.ScriptFile, file.Language), (f.EntryPoint, f.ScriptFile, f.Language));
+            var bindings = f.RawBindings!.Select(raw => FunctionsMetadata.Binding(JsonSerializer.Deserialize<JsonElement>(raw))).ToList();
+            Assert.Equal(Describe(file.Bindings), Describe(bindings));
+        });
+    }
+
+    private static IEnumerable<string> Describe(IEnumerable<MetadataBinding> bindings) =>
+        bindings.Select(b => $"{b.Name} {b.Type} {b.Direction} {b.Route} [{string.Join(",", b.Methods)}] {b.AuthLevel}").Order(StringComparer.Ordinal);
 
     [GeneratedRegex(@"\{\*{0,2}(?<name>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
     private static partial Regex RouteParameter();

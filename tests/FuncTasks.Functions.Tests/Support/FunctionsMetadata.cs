@@ -40,16 +40,19 @@ public static class FunctionsMetadata
             Text(f, "scriptFile")!,
             Text(f, "entryPoint")!,
             Text(f, "language")!,
-            f.GetProperty("bindings").EnumerateArray().Select(b => new MetadataBinding(
-                Text(b, "name")!,
-                Text(b, "type")!,
-                Text(b, "direction")!,
-                Text(b, "route"),
-                b.TryGetProperty("methods", out var methods) && methods.ValueKind == JsonValueKind.Array
-                    ? methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToList()
-                    : [],
-                Text(b, "authLevel"))).ToList())).ToList();
+            f.GetProperty("bindings").EnumerateArray().Select(Binding).ToList())).ToList();
     }
+
+    /// <summary>One binding as JSON (an element of a function's "bindings", or a raw binding the worker reports).</summary>
+    public static MetadataBinding Binding(JsonElement b) => new(
+        Text(b, "name")!,
+        Text(b, "type")!,
+        Text(b, "direction")!,
+        Text(b, "route"),
+        b.TryGetProperty("methods", out var methods) && methods.ValueKind == JsonValueKind.Array
+            ? methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToList()
+            : [],
+        Text(b, "authLevel"));
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
