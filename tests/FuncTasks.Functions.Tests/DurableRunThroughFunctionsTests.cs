@@ -117,6 +117,27 @@ public sealed class DurableRunThroughFunctionsTests(FunctionsOnAzurite hosts)
     }
 
     [Fact]
+    public async Task A_task_finished_by_completing_its_last_external_step_through_the_function_ends_its_orchestration()
+    {
+        var id = await Functions.CreateTaskAsync(ApiCalls.Task("approval", ApiCalls.ExternalStep("approve")));
+        await Functions.WaitForStepStartedAsync(id, 0);
+        var waiting = await WaitForOrchestrationAsync(id, o => o.RuntimeStatus == OrchestrationRuntimeStatus.Running, "running");
+
+        var completed = await Functions.SendOkAsync(new ApiRequest("POST", "/api/v1/processes/complete-step", new JsonObject
+        {
+            ["processStepId"] = TaskIds.StepId(Guid.Parse(id), 0).ToString(),
+        }));
+
+        Assert.Equal("CompleteProcessStep", completed.ServedBy);
+        var task = await Functions.WaitForStatusAsync(id, "SUCCESSFUL");
+        Assert.Equal(["SUCCESSFUL"], StepStatuses(task));
+        // The orchestration that waited on the external step is released, not left waiting for its resume timeout.
+        var ended = await WaitForCompletionAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
+        Assert.Equal(waiting.CreatedAt, ended.CreatedAt);
+    }
+
+    [Fact]
     public async Task A_task_cancelled_through_the_function_ends_its_waiting_orchestration()
     {
         var id = await Functions.CreateTaskAsync(ApiCalls.Task("approval", ApiCalls.ExternalStep("approve"), ApiCalls.HttpStep("after", Target.Ok(Unique("after")))));
