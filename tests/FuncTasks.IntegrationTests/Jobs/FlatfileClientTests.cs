@@ -40,6 +40,11 @@ public sealed class FlatfileClientTests : IAsyncLifetime
         Assert.Equal("test-operator", created["createdBy"].Str());
         Assert.Equal(id, r["got"]!["data"]!["id"].Str());
 
+        // Without the one-place fix (docs/jobs-api.md), the package's default client fails before sending anything.
+        Assert.Equal("FlatfileError", r["withoutFix"]!["type"].Str());
+        Assert.Equal("fetch failed", r["withoutFix"]!["message"].Str());
+        Assert.Null(r["withoutFix"]!["statusCode"]);
+
         Assert.Equal("executing", r["acked"]!["data"]!["status"].Str());
         Assert.Equal(30, r["acked"]!["data"]!["progress"]!.GetValue<int>());
         Assert.Equal("working", r["acked"]!["data"]!["info"].Str());

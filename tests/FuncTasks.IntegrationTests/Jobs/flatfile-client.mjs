@@ -5,7 +5,9 @@
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { FlatfileClient, FlatfileError } = require("@flatfile/api");
+const { FlatfileError } = require("@flatfile/api");
+const { FlatfileClient } = require("@flatfile/api/Client");
+const core = require("@flatfile/api/core");
 const serializers = require("@flatfile/api/serialization");
 
 const apiUrl = process.env.FUNCTASKS_URL;
@@ -15,13 +17,13 @@ if (!apiUrl || !token) {
   process.exit(2);
 }
 
-const client = new FlatfileClient({ apiUrl, token });
+// @flatfile/api 1.23.1 sends "Keep-Alive: timeout=200" on every request, which Node's built-in fetch (undici, Node >= 18)
+// refuses before anything is sent: every call fails with FlatfileError "fetch failed" and no status code. The generated
+// client takes a `fetcher` option, so one wrapper drops that header from every call (undefined headers are not sent).
+// (The package's default export wraps this client and does not pass the option on.)
+const withoutKeepAlive = (args) => core.fetcher({ ...args, headers: { ...args.headers, "Keep-Alive": undefined } });
+const client = new FlatfileClient({ environment: `${apiUrl.replace(/\/$/, "")}/v1`, token, fetcher: withoutKeepAlive });
 const results = {};
-
-// @flatfile/api 1.23.1 sends "Keep-Alive: timeout=200" on every request, which Node's built-in fetch (undici,
-// used on Node >= 18) rejects with "invalid keep-alive header" before anything is sent. The client drops
-// header values that are null, so each call passes this request option.
-const o = { headers: { "Keep-Alive": undefined } };
 
 function strict(schema, value, name) {
   const checked = serializers[schema].json(value, {
@@ -68,29 +70,38 @@ const created = await call("created", "JobResponse", () => client.jobs.create({
   config: { sheet: "contacts" },
   input: { rows: 3 },
   metadata: { by: "flatfile-client" },
-}, o));
+}));
 const id = created.data.id;
-await call("got", "JobResponse", () => client.jobs.get(id, o));
-await call("acked", "JobResponse", () => client.jobs.ack(id, { info: "working", progress: 30, estimatedCompletionAt: new Date("2030-01-01T00:00:00Z") }, o));
-await call("failed", "JobResponse", () => client.jobs.fail(id, { outcome: { heading: "Failed", message: "row 7 is bad", acknowledge: true }, info: "stopped" }, o));
-await call("retried", "JobResponse", () => client.jobs.retry(id, o));
-await call("reacked", "JobResponse", () => client.jobs.ack(id, { progress: 60 }, o));
-await call("completed", "JobResponse", () => client.jobs.complete(id, { outcome: { heading: "Success", message: "3 rows submitted" }, info: "done" }, o));
-await call("outcomeAcked", "JobResponse", () => client.jobs.ackOutcome(id, o));
-await refused("retryOfComplete", () => client.jobs.retry(id, o));
-await refused("notFound", () => client.jobs.get("6f1c2b9e-0000-8000-8000-000000000000", o));
+await call("got", "JobResponse", () => client.jobs.get(id));
+await call("acked", "JobResponse", () => client.jobs.ack(id, { info: "working", progress: 30, estimatedCompletionAt: new Date("2030-01-01T00:00:00Z") }));
+await call("failed", "JobResponse", () => client.jobs.fail(id, { outcome: { heading: "Failed", message: "row 7 is bad", acknowledge: true }, info: "stopped" }));
+await call("retried", "JobResponse", () => client.jobs.retry(id));
+await call("reacked", "JobResponse", () => client.jobs.ack(id, { progress: 60 }));
+await call("completed", "JobResponse", () => client.jobs.complete(id, { outcome: { heading: "Success", message: "3 rows submitted" }, info: "done" }));
+await call("outcomeAcked", "JobResponse", () => client.jobs.ackOutcome(id));
+await refused("retryOfComplete", () => client.jobs.retry(id));
+await refused("notFound", () => client.jobs.get("6f1c2b9e-0000-8000-8000-000000000000"));
 
-const manual = await call("manual", "JobResponse", () => client.jobs.create({ type: "file", operation: "extract", source: "us_fl_client", trigger: "manual" }, o));
-await call("executed", "Success", () => client.jobs.execute(manual.data.id, o));
-await call("afterExecute", "JobResponse", () => client.jobs.get(manual.data.id, o));
-await call("plan", "JobPlanResponse", () => client.jobs.getExecutionPlan(manual.data.id, o));
-await call("split", "JobResponse", () => client.jobs.split(manual.data.id, { parts: 2, runInParallel: true }, o));
-await call("parts", "ListJobsResponse", () => client.jobs.list({ parentId: manual.data.id, pageSize: 10, sortDirection: "asc" }, o));
-await call("topLevel", "ListJobsResponse", () => client.jobs.list({ excludeChildJobs: true, source: "us_wb_client" }, o));
+const manual = await call("manual", "JobResponse", () => client.jobs.create({ type: "file", operation: "extract", source: "us_fl_client", trigger: "manual" }));
+await call("executed", "Success", () => client.jobs.execute(manual.data.id));
+await call("afterExecute", "JobResponse", () => client.jobs.get(manual.data.id));
+await call("plan", "JobPlanResponse", () => client.jobs.getExecutionPlan(manual.data.id));
+await call("split", "JobResponse", () => client.jobs.split(manual.data.id, { parts: 2, runInParallel: true }));
+await call("parts", "ListJobsResponse", () => client.jobs.list({ parentId: manual.data.id, pageSize: 10, sortDirection: "asc" }));
+await call("topLevel", "ListJobsResponse", () => client.jobs.list({ excludeChildJobs: true, source: "us_wb_client" }));
 
-const doomed = await call("doomed", "JobResponse", () => client.jobs.create({ type: "sheet", operation: "cleanup", source: "us_sh_client", trigger: "immediate" }, o));
-await call("canceled", "JobResponse", () => client.jobs.cancel(doomed.data.id, { info: "no longer needed" }, o));
-await call("deleted", "Success", () => client.jobs.delete(doomed.data.id, o));
-await refused("deletedGet", () => client.jobs.get(doomed.data.id, o));
+const doomed = await call("doomed", "JobResponse", () => client.jobs.create({ type: "sheet", operation: "cleanup", source: "us_sh_client", trigger: "immediate" }));
+await call("canceled", "JobResponse", () => client.jobs.cancel(doomed.data.id, { info: "no longer needed" }));
+await call("deleted", "Success", () => client.jobs.delete(doomed.data.id));
+await refused("deletedGet", () => client.jobs.get(doomed.data.id));
+
+// The symptom the wrapper fixes, as a user meets it: the package's default client, unchanged, on the same host.
+const { FlatfileClient: DefaultClient } = require("@flatfile/api");
+try {
+  await new DefaultClient({ apiUrl, token }).jobs.get(id, { maxRetries: 0 });
+  results.withoutFix = { ok: true };
+} catch (error) {
+  results.withoutFix = { type: error.constructor.name, message: error.message, statusCode: error.statusCode ?? null };
+}
 
 console.log(JSON.stringify(results));
