@@ -1,3 +1,4 @@
+using FuncTasks.IntegrationTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;

@@ -57,6 +57,7 @@ public static class Azurite
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
         WaitForPort(table, TimeSpan.FromSeconds(30));
         WaitForPort(queue, TimeSpan.FromSeconds(30));
+        WaitForPort(blob, TimeSpan.FromSeconds(30)); // Durable's Azure Storage backend keeps its leases and large messages in blobs
         return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
                $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
                $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
