@@ -4,7 +4,7 @@ using FuncTasks.IntegrationTests.Infrastructure;
 
 namespace FuncTasks.BrowserTests;
 
-/// <summary>What the LocalHost serves for the dashboard: its three static files (nothing from elsewhere) and /dashboard/me.</summary>
+/// <summary>What the LocalHost serves for the dashboard: its static files (nothing from elsewhere), its favicon and /dashboard/me.</summary>
 public sealed class DashboardServingTests : IClassFixture<DashboardServingTests.Host>
 {
     private readonly Host _host;
@@ -36,6 +36,19 @@ public sealed class DashboardServingTests : IClassFixture<DashboardServingTests.
 
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
+    }
+
+    [Fact]
+    public async Task Favicon_ico_is_an_icon_not_a_404()
+    {
+        using var client = _host.Anonymous();
+        var response = await client.GetAsync("/favicon.ico");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/x-icon", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, bytes[..4]);
+        Assert.True(BitConverter.ToUInt16(bytes, 4) >= 1, "The icon holds at least one image.");
+        Assert.Contains("<link rel=\"icon\" href=\"favicon.ico\"", await client.GetStringAsync("/"));
     }
 
     [Fact]

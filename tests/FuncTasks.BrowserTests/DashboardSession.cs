@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FuncTasks.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
@@ -6,11 +7,14 @@ using static Microsoft.Playwright.Assertions;
 namespace FuncTasks.BrowserTests;
 
 /// <summary>
-/// One browser tab on the dashboard (its own context, so its own session storage). Collects uncaught page errors,
-/// and on failure saves a screenshot next to the others in artifacts/test-results/screenshots.
+/// One browser tab on the dashboard (its own context, so its own session storage). Collects uncaught page errors and
+/// static files that failed to load, and on failure saves a screenshot next to the others in artifacts/test-results/screenshots.
 /// </summary>
 public sealed class DashboardSession : IAsyncDisposable
 {
+    /// <summary>Paths the dashboard calls as APIs (their 4xx answers are part of the scenarios); everything else is a static file.</summary>
+    private static readonly string[] ApiPrefixes = ["/v1/", "/api/", "/tasks/", "/dashboard/"];
+
     private readonly IBrowserContext _context;
     private readonly List<string> _pageErrors = [];
 
@@ -23,6 +27,17 @@ public sealed class DashboardSession : IAsyncDisposable
             lock (_pageErrors)
             {
                 _pageErrors.Add(error);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            var path = new Uri(response.Url).AbsolutePath;
+            if (response.Status >= 400 && !ApiPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+            {
+                lock (_pageErrors)
+                {
+                    _pageErrors.Add($"{response.Status} for the static file {path}");
+                }
             }
         };
     }
@@ -72,11 +87,11 @@ public sealed class DashboardSession : IAsyncDisposable
     }
 
     /// <summary>Saves a PNG in the artifacts folder and, with FUNCTASKS_UPDATE_SCREENSHOTS=1, in docs/screenshots for the README.</summary>
-    public async Task<string> ScreenshotAsync(string name)
+    public async Task<string> ScreenshotAsync(string name, bool fullPage = true)
     {
         Directory.CreateDirectory(ScreenshotFolder);
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
         if (Environment.GetEnvironmentVariable("FUNCTASKS_UPDATE_SCREENSHOTS") == "1")
         {
             var docs = Path.Combine(RepoRoot.Path, "docs", "screenshots");
@@ -119,6 +134,26 @@ public static class Scenario
 
     public static JsonObject LongDelay(string name, long seconds) =>
         new() { ["name"] = name, ["action"] = "delay", ["params"] = new JsonObject { ["seconds"] = TestApi.Param(seconds) } };
+
+    /// <summary>A step that waits until someone completes it through the API (or the dashboard).</summary>
+    public static JsonObject External(string name) => new() { ["name"] = name, ["action"] = "external" };
+
+    /// <summary>A step that waits until the given tasks have succeeded.</summary>
+    public static JsonObject AwaitTasks(string name, params string[] taskIds) =>
+        new() { ["name"] = name, ["action"] = "await-tasks", ["params"] = new JsonObject { ["taskIds"] = TestApi.Param(string.Join(',', taskIds)) } };
+
+    /// <summary>A Flatfile job an agent would do (one external step), started at once: it is "ready" until an agent acks it.</summary>
+    public static async Task<string> CreateAgentJobAsync(HttpClient client, string operation)
+    {
+        var response = await client.PostAsJsonAsync("/v1/jobs", new JsonObject
+        {
+            ["type"] = "file", ["operation"] = operation, ["source"] = "us_fl_dashboard", ["trigger"] = "immediate",
+        });
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        Assert.Equal("ready", body["data"]!["status"].Str());
+        return body["data"]!["id"].Str();
+    }
 
     public static async Task<string> CreateAsync(HttpClient client, string name, string type, params JsonObject[] steps)
     {

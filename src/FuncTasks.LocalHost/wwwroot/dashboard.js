@@ -1,7 +1,9 @@
 // FuncTasks operator dashboard: plain JavaScript, no dependencies, same-origin calls only.
 // Reads: GET /v1/tasks (list), GET /v1/tasks/{id} (task + subtasks), GET /api/v1/processes/{id} (steps, params,
-// attempts, history), GET /tasks/{id} (progress, error with stack and cause). Acts: PATCH /v1/tasks/{id} (retry),
-// DELETE /v1/tasks/{id} (cancel), POST /api/v1/processes/restart-failed-step. Role: GET /dashboard/me.
+// attempts, history, progress), GET /tasks/{id} (error with stack and cause), GET /v1/jobs/{id} (whether a task
+// waiting on an external step is a Flatfile job, and its phase). Acts: PATCH /v1/tasks/{id} (retry),
+// DELETE /v1/tasks/{id} (cancel), POST /api/v1/processes/restart-failed-step, POST /api/v1/processes/complete-step
+// (an external step), POST /v1/jobs/{id}/complete (an agent's job). Role: GET /dashboard/me.
 'use strict';
 
 (() => {
@@ -19,6 +21,8 @@
   let pollTimer = null;
   let renderToken = 0;
   let lastListHash = '#/';
+  /** Tasks known not to be Flatfile jobs (GET /v1/jobs/{id} answered 404): not asked again. */
+  const notJobs = new Set();
 
   // ---------- DOM ----------
 
@@ -63,6 +67,20 @@
     }
   }
 
+  /**
+   * A message without the punctuation its writer left dangling when the last part was empty:
+   * "… answered 503 (ServiceUnavailable): " → "… answered 503 (ServiceUnavailable)".
+   */
+  function tidy(text) {
+    return String(text ?? '').replace(/[\s:;,\u2013\u2014-]+$/u, '').trim();
+  }
+
+  /** "Type: message", or whichever of the two there is. */
+  function typed(type, message) {
+    const text = tidy(message);
+    return type && text ? `${type}: ${text}` : (text || type || '');
+  }
+
   /** Every dialect's error body, in words: VCF Error, Cognaize envelope, Flatfile errors, DR ResponseError. */
   function describeError(status, body, what) {
     const general = {
@@ -104,6 +122,7 @@
     } else if (typeof body === 'string' && body.trim()) {
       detail = body.trim().slice(0, 300);
     }
+    detail = tidy(detail);
     const prefix = what ? `${what}: ` : '';
     return `${prefix}${general}${status ? ` (HTTP ${status})` : ''}${detail ? ` — ${detail}` : '.'}`;
   }
@@ -288,11 +307,11 @@
       return;
     }
     if (token !== renderToken) return;
-    const progress = await Promise.all(page.elements.map((task) => taskInfo(task.id).then((info) => info && info.progress, () => undefined)));
+    const facts = await Promise.all(page.elements.map((task) => rowFacts(task)));
     if (token !== renderToken) return;
     showAlert('');
     const body = view.querySelector('tbody');
-    body.replaceChildren(...page.elements.map((task, i) => taskRow(task, progress[i])));
+    body.replaceChildren(...page.elements.map((task, i) => taskRow(task, facts[i])));
     if (!page.elements.length) {
       body.append(h('tr.empty', {}, h('td', { colspan: 7 }, r.status || r.search ? 'No task matches these filters.' : 'No tasks yet.')));
     }
@@ -325,7 +344,7 @@
           h('button', { type: 'button', testid: 'refresh', onclick: () => render() }, 'Refresh'))),
       h('table.tasks', { testid: 'task-list' },
         h('thead', {}, h('tr', {},
-          ['Task', 'Type', 'Status', 'Progress', 'Created', 'Completed', 'Duration'].map((c) => h('th', {}, c)))),
+          ['Task', 'Type', 'Status', 'Progress', 'Created', 'Finished', 'Duration'].map((c) => h('th', {}, c)))),
         h('tbody', {}, h('tr.empty', {}, h('td', { colspan: 7 }, 'Loading…')))),
       h('div.pager', {},
         h('button', { type: 'button', testid: 'newer', disabled: true, onclick: () => { location.hash = listHash({ ...r, page: r.page - 1 }); } }, '‹ Newer'),
@@ -333,13 +352,36 @@
         h('button', { type: 'button', testid: 'older', disabled: true, onclick: () => { location.hash = listHash({ ...r, page: r.page + 1 }); } }, 'Older ›')));
   }
 
-  function taskRow(task, progress) {
+  /** What a row needs besides the list item: progress and steps (the process view), and the job when one may wait for an agent. */
+  async function rowFacts(task) {
+    const process = await processView(task.id).catch(() => null);
+    const job = process && RUNNING.has(task.status) ? await jobOf(task.id, process.steps) : null;
+    return { process, job };
+  }
+
+  /** The line under a row's name: where a failed task failed and why, or what a running one does or waits for. */
+  function rowReason(task, process, job) {
+    if (!process) return null;
+    if (task.status === 'FAILED') {
+      const failed = failedStep(process.steps);
+      const why = failed ? tidy(failed.step.error && failed.step.error.message) : tidy(process.error && process.error.message);
+      const where = failed ? `Failed at step ${failed.index + 1} '${failed.step.name}' (${failed.step.action})` : 'Failed';
+      return h('p.why.k-failed', { testid: 'why', 'data-kind': 'failed' }, why ? `${where}: ${why}` : where);
+    }
+    if (!RUNNING.has(task.status)) return null;
+    const doing = situation(task, process.steps, job);
+    return doing ? h(`p.why.k-${doing.kind}`, { testid: 'why', 'data-kind': doing.kind }, `${doing.title}: ${doing.brief}`) : null;
+  }
+
+  function taskRow(task, facts) {
+    const { process, job } = facts || {};
     return h('tr', { testid: 'task-row', 'data-task-id': task.id, 'data-status': task.status },
       h('td', {}, h('a', { href: `#/tasks/${encodeURIComponent(task.id)}`, testid: 'task-link' }, task.name),
-        h('div.id', {}, task.id)),
+        h('div.id', {}, task.id),
+        rowReason(task, process, job)),
       h('td', {}, task.type),
       h('td', {}, badge(task.status)),
-      h('td', {}, progressBar(progress, task.status)),
+      h('td', {}, progressBar(process ? process.progress : undefined, task.status)),
       h('td', {}, formatTime(task.creationTimestamp)),
       h('td', {}, formatTime(task.completionTimestamp)),
       h('td', {}, formatDuration(task.creationTimestamp, task.completionTimestamp)));
@@ -352,6 +394,119 @@
 
   function taskInfo(id) {
     return api('GET', `/tasks/${encodeURIComponent(id)}`, { what: 'Loading the task info' });
+  }
+
+  function processView(id) {
+    return api('GET', `/api/v1/processes/${encodeURIComponent(id)}`, { what: 'Loading the steps' }).then((env) => env.data);
+  }
+
+  // ---------- what a task does or waits for ----------
+
+  const isAction = (step, action) => (step.action || '').toLowerCase() === action;
+
+  /** The step the task is at: the one that has started, else the next one to run. */
+  function currentStep(steps) {
+    const list = steps || [];
+    const index = list.findIndex((s) => s.status === 'STARTED');
+    const at = index >= 0 ? index : list.findIndex((s) => s.status === 'PENDING');
+    return at >= 0 ? { step: list[at], index: at } : null;
+  }
+
+  function failedStep(steps) {
+    const index = (steps || []).findIndex((s) => s.status === 'FAILED');
+    return index >= 0 ? { step: steps[index], index } : null;
+  }
+
+  /**
+   * The Flatfile job behind a task whose current step is external (an agent's job is one), or null: a task that is
+   * not a job answers 404 once and is not asked again.
+   */
+  async function jobOf(id, steps) {
+    const at = currentStep(steps);
+    if (!at || !isAction(at.step, 'external') || notJobs.has(id)) return null;
+    try {
+      return (await api('GET', `/v1/jobs/${encodeURIComponent(id)}`, { what: 'Loading the job' })).data;
+    } catch (error) {
+      if (error.status === 404) notJobs.add(id);
+      return null;
+    }
+  }
+
+  function formatSeconds(seconds) {
+    return formatDuration(new Date(0).toISOString(), new Date(seconds * 1000).toISOString());
+  }
+
+  /** The ids an await-tasks step waits for (its taskIds parameter). */
+  function awaitedIds(step) {
+    const text = step.params && step.params.taskIds ? paramText(step.params.taskIds) : '';
+    return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
+  }
+
+  /**
+   * What a task that has not finished is doing, derived from its steps: waiting for an agent (a Flatfile job), for an
+   * external completion (an external step), on a timer (a delay step) or for predecessors (an await-tasks step);
+   * else running or queued. kind, title, brief (for the list) and text (for the task page).
+   */
+  function situation(task, steps, job) {
+    if (task.status === 'PENDING') {
+      return job || (steps || []).length
+        ? { kind: 'created', title: 'Not started', brief: 'created, waiting to be executed', text: `'${task.name}' was created and has not been started yet.` }
+        : null;
+    }
+    const at = currentStep(steps);
+    if (!at) return null;
+    const { step } = at;
+    const started = step.status === 'STARTED';
+    const named = `step ${at.index + 1} '${step.name}'`;
+    if (isAction(step, 'external') && job) {
+      if (job.status === 'ready') {
+        return {
+          kind: 'agent', phase: 'ready', step, at, completeBy: 'job', title: 'Waiting for an agent', brief: 'no agent has taken the job yet',
+          text: `Job '${task.name}' is ready: it waits for an agent to take it, do the work and complete or fail it.`,
+        };
+      }
+      const info = tidy(job.info);
+      return {
+        kind: 'agent', phase: job.status, step, at, completeBy: 'job', title: 'Waiting for the agent',
+        brief: `taken ${formatTime(job.startedAt)}, ${job.progress ?? 0}% done`,
+        text: `An agent took job '${task.name}' at ${formatTime(job.startedAt)} and reports ${job.progress ?? 0}% done${info ? ` (${info})` : ''}; the job finishes when the agent completes or fails it.`,
+      };
+    }
+    if (isAction(step, 'external') && started) {
+      return {
+        kind: 'external', step, at, completeBy: 'step', title: 'Waiting for an external completion', brief: `${named}`,
+        text: `Step '${step.name}' (external) has started and waits for someone outside FuncTasks to complete it; ` +
+          (steps[at.index + 1] ? `then the task carries on with step ${at.index + 2} '${steps[at.index + 1].name}'.` : 'it is the last step, so the task then succeeds.'),
+      };
+    }
+    if (isAction(step, 'delay') && started) {
+      const seconds = Number(paramText(step.params && step.params.seconds));
+      const until = step.startedAt && Number.isFinite(seconds) ? new Date(new Date(step.startedAt).getTime() + seconds * 1000) : null;
+      const left = until ? Math.max(0, (until.getTime() - Date.now()) / 1000) : null;
+      return {
+        kind: 'timer', step, at, title: 'Waiting on a timer', brief: `${named} until ${until ? formatTime(until.toISOString()) : '—'}`,
+        text: `Step '${step.name}' (delay) waits ${Number.isFinite(seconds) ? formatSeconds(seconds) : 'its set time'}` +
+          (until ? `, until ${formatTime(until.toISOString())} (${formatSeconds(left)} left).` : '.'),
+      };
+    }
+    if (isAction(step, 'await-tasks') && started) {
+      const ids = awaitedIds(step);
+      const parts = step.name === 'parts';
+      return {
+        kind: 'predecessor', step, at, ids, title: parts ? 'Waiting for its parts' : `Waiting for ${ids.length === 1 ? 'a predecessor' : 'predecessors'}`,
+        brief: `${named} (await-tasks, ${ids.length} task${ids.length === 1 ? '' : 's'})`,
+        text: ids.length === 1
+          ? `Step '${step.name}' (await-tasks) waits until this task has succeeded; it fails if that task fails or is cancelled.`
+          : `Step '${step.name}' (await-tasks) waits until these ${ids.length} tasks have succeeded; it fails if one of them fails or is cancelled.`,
+      };
+    }
+    if (started) {
+      return { kind: 'running', step, at, title: 'Running', brief: `${named} (${step.action})`, text: `Step '${step.name}' (${step.action}) is running.` };
+    }
+    return {
+      kind: 'queued', step, at, title: 'Queued', brief: `${named} (${step.action}) is next`,
+      text: `Step '${step.name}' (${step.action}) is next; a worker picks it up shortly.`,
+    };
   }
 
   // ---------- task page ----------
@@ -368,20 +523,30 @@
       return;
     }
     const [process, info] = await Promise.all([
-      api('GET', `/api/v1/processes/${encodeURIComponent(id)}`, { what: 'Loading the steps' }).then((env) => env.data, (e) => e),
+      processView(id).catch((e) => e),
       taskInfo(id).catch((e) => e),
     ]);
+    const steps = process instanceof Error ? [] : process.steps;
+    const job = RUNNING.has(task.status) ? await jobOf(id, steps) : null;
+    const doing = RUNNING.has(task.status) ? situation(task, steps, job) : null;
+    const awaited = doing && doing.kind === 'predecessor' ? await awaitedTasks(doing.ids) : null;
     if (token !== renderToken) return;
     if (view.querySelector('[data-testid="param-editor"]')) {
       // Never rebuild under an operator who is editing parameters.
       return;
     }
     showAlert([process, info].filter((x) => x instanceof Error).map((e) => e.message).join(' ') || '');
-    view.replaceChildren(taskPage(task, process instanceof Error ? null : process, info instanceof Error ? null : info, view, token));
+    view.replaceChildren(taskPage(task, process instanceof Error ? null : process, info instanceof Error ? null : info, { doing, awaited }, view, token));
     if (RUNNING.has(task.status)) schedule(token, TASK_POLL_MS, () => renderTask(view, id, token, false));
   }
 
-  function taskPage(task, process, info, view, token) {
+  /** The tasks an await-tasks step waits for, with their names and statuses (at most 10 are looked up). */
+  function awaitedTasks(ids) {
+    return Promise.all(ids.slice(0, 10).map((id) => api('GET', `/v1/tasks/${encodeURIComponent(id)}`, { what: 'Loading an awaited task' })
+      .then((t) => ({ id, name: t.name, status: t.status }), (e) => ({ id, name: null, status: e.status === 404 ? 'NOT FOUND' : null }))));
+  }
+
+  function taskPage(task, process, info, waits, view, token) {
     const refresh = () => renderTask(view, task.id, token, false);
     const actions = h('div.actions', { testid: 'task-actions' });
     if (canAct() && task.isRetryable) {
@@ -392,6 +557,9 @@
     }
     const progress = info && Number.isFinite(info.progress) ? info.progress : (process ? process.progress : undefined);
     const started = (process && process.startedAt) || (info && info.start_time) || task.creationTimestamp;
+    // "Completed" only for a success; a failed or cancelled task has finished without completing.
+    const finishedLabel = task.status === 'SUCCESSFUL' ? 'Completed' : 'Finished';
+    const failed = task.status === 'FAILED' ? failedStepOf(task, process) : null;
     return h('div', {},
       h('div.card', { testid: 'task-header' },
         h('a.back', { href: lastListHash }, '← All tasks'),
@@ -404,13 +572,41 @@
           h('dt', {}, 'Id'), h('dd.id', { testid: 'task-id' }, task.id),
           h('dt', {}, 'Created'), h('dd', {}, formatTime(task.creationTimestamp)),
           h('dt', {}, 'Started'), h('dd', {}, formatTime(started)),
-          h('dt', {}, 'Completed'), h('dd', {}, formatTime(task.completionTimestamp)),
+          h('dt', { testid: 'finished-label' }, finishedLabel), h('dd', { testid: 'finished' }, formatTime(task.completionTimestamp)),
           h('dt', {}, 'Duration'), h('dd', { testid: 'duration' }, formatDuration(started, task.completionTimestamp)),
           h('dt', {}, 'Progress'), h('dd', {}, progressBar(progress, task.status))),
         RUNNING.has(task.status) ? h('p.live', { testid: 'live' }, 'Live: updating every second while the task runs.') : null),
-      task.status === 'FAILED' ? errorCard(task, info) : null,
-      stepsCard(task, process, refresh),
+      waits.doing ? waitingCard(task, waits.doing, waits.awaited, refresh) : null,
+      task.status === 'FAILED' ? errorCard(task, info, failed) : null,
+      stepsCard(task, process, waits.doing, refresh),
       historyCard(process));
+  }
+
+  /** What a running task does or waits for, with the action that ends an external wait (operator keys only). */
+  function waitingCard(task, doing, awaited, refresh) {
+    const head = h('div.title', {}, h('h2', { testid: 'waiting-title' }, doing.title));
+    const card = h(`div.card.waiting.k-${doing.kind}`, { testid: 'waiting', 'data-kind': doing.kind }, head,
+      h('p', { testid: 'waiting-text' }, doing.text));
+    if (awaited && awaited.length) {
+      card.append(h('ul.awaited', { testid: 'awaited' }, awaited.map((a) => h('li', {},
+        h('a', { href: `#/tasks/${encodeURIComponent(a.id)}` }, a.name || a.id), ' ',
+        a.status ? badge(a.status) : null))));
+    }
+    if (doing.completeBy) {
+      const label = doing.completeBy === 'job' ? 'Complete job' : 'Complete step';
+      if (canAct()) {
+        head.append(h('div.actions', {},
+          h('button.primary', { type: 'button', testid: 'complete-step', onclick: () => completeExternal(task, doing, refresh) }, `${label}…`)));
+        card.append(h('p.hint', { testid: 'waiting-hint' }, doing.completeBy !== 'job'
+          ? `When the external work is done, press ${label}: step '${doing.step.name}' is marked completed and the task carries on.`
+          : doing.phase === 'ready'
+            ? `To finish it without an agent, press ${label}: the job is marked complete.`
+            : `To finish it without waiting for the agent, press ${label}: the job is marked complete and the agent can no longer report on it.`));
+      } else {
+        card.append(h('p.hint', { testid: 'waiting-hint' }, `With an operator key, this page's ${label} button finishes the wait.`));
+      }
+    }
+    return card;
   }
 
   // The audit trail (the process view's events): who changed what, when. Collapsed: the steps come first.
@@ -424,38 +620,91 @@
           h('span.times', {}, formatTime(e.timestamp)), ' ',
           h('strong', {}, e.actor), ' ',
           h('span.action', {}, e.operation || ''), ' ',
-          e.message || e.kind)))));
+          tidy(e.message) || e.kind)))));
   }
 
-  function errorCard(task, info) {
+  /** The failed step: from the steps, else from the error's context (stepName, stepId, action). */
+  function failedStepOf(task, process) {
+    const found = process ? failedStep(process.steps) : null;
+    if (found) return { name: found.step.name, action: found.step.action, number: found.index + 1 };
+    const context = ((task.errors || [])[0] || {}).context || {};
+    if (!context.stepName) return null;
+    const index = (task.subTasks || []).findIndex((s) => s.id === context.stepId);
+    return { name: context.stepName, action: context.action, number: index >= 0 ? index + 1 : null };
+  }
+
+  /**
+   * The error: the failed step, the message, then its cause chain, a hint that names this page's buttons, and the
+   * stack traces last, collapsed (async plumbing frames hidden until asked for).
+   */
+  function errorCard(task, info, failed) {
     const vcf = (task.errors || [])[0];
-    const card = h('div.card.error', { testid: 'task-error' }, h('h2', {}, 'Error'));
-    if (info && info.error) {
-      card.append(exceptionBlock(info.error, vcf && vcf.errorType, 0));
-    } else if (vcf) {
-      card.append(h('p.message', {}, vcf.message));
-      for (const cause of vcf.causes || []) card.append(h('p.cause', {}, `Caused by ${cause.type}: ${cause.message}`));
-    } else {
-      card.append(h('p.muted', {}, 'The task failed without error details.'));
-    }
-    if (vcf && vcf.remediationMessage) card.append(h('p.hint', {}, vcf.remediationMessage));
+    const chain = errorChain(info && info.error, vcf);
+    const title = failed
+      ? `Failed at step ${failed.number ? `${failed.number} ` : ''}'${failed.name}'${failed.action ? ` (${failed.action})` : ''}`
+      : 'Error';
+    const card = h('div.card.error', { testid: 'task-error' }, h('h2', { testid: 'failed-step' }, title));
+    if (!chain.length) card.append(h('p.muted', {}, 'The task failed without error details.'));
+    chain.forEach((e, i) => card.append(h('div.exception', { testid: i === 0 ? 'error-top' : 'error-cause' },
+      h('p.message', {}, i === 0 ? null : 'Caused by ', e.type ? h('span.type', {}, e.type) : null, e.type && e.message ? ': ' : '', e.message))));
+    card.append(h('p.hint', { testid: 'hint' }, failureHint(task, failed)));
+    const stack = stackDetails(chain);
+    if (stack) card.append(stack);
     return card;
   }
 
-  /** A DR serialised exception: message, stack frames, then its cause, recursively. */
-  function exceptionBlock(error, type, depth) {
-    const frames = error.stack_trace || [];
-    const block = h('div.exception', { testid: depth === 0 ? 'error-top' : 'error-cause' },
-      h('p.message', {}, depth === 0 ? '' : 'Caused by: ', type ? h('span.type', {}, `${type}: `) : null, error.message || error.localized_message || ''),
-      frames.length ? stackBlock(frames, depth === 0) : null);
-    if (error.cause && depth < 10) block.append(exceptionBlock(error.cause, null, depth + 1));
-    return block;
+  /** The error and its causes, outermost first: messages and stacks from the task info, types from the VCF error. */
+  function errorChain(error, vcf) {
+    const chain = [];
+    const causes = (vcf && vcf.causes) || [];
+    for (let e = error, depth = 0; e && depth < 10; e = e.cause, depth++) {
+      const type = depth === 0 ? vcf && vcf.errorType : causes[depth - 1] && causes[depth - 1].type;
+      chain.push({ type: type || null, message: tidy(e.message || e.localized_message), frames: e.stack_trace || [] });
+    }
+    if (!chain.length && vcf) {
+      chain.push({ type: vcf.errorType || null, message: tidy(vcf.message), frames: [] });
+      for (const cause of causes) chain.push({ type: cause.type || null, message: tidy(cause.message), frames: [] });
+    }
+    return chain;
+  }
+
+  /** What to do about a failure, in terms of this page's buttons (never API paths). */
+  function failureHint(task, failed) {
+    const step = failed ? `step '${failed.name}'` : null;
+    if (!canAct()) {
+      return step
+        ? `Fix the cause; with an operator key, this page then offers Retry task (run ${step} again as it was) and, on ${step}, Edit parameters and restart.`
+        : 'Fix the cause; with an operator key, this page then offers Retry task.';
+    }
+    if (!task.isRetryable) return 'Fix the cause; this task can no longer be retried.';
+    return step
+      ? `Fix the cause, then press Retry task to run ${step} again with the same parameters, or Edit parameters and restart on ${step} below to run it with corrected ones.`
+      : 'Fix the cause, then press Retry task.';
   }
 
   // Async state machines and the thread pool add dozens of frames that say nothing about the failure.
   const PLUMBING = /^(System\.Runtime\.CompilerServices\.|System\.Threading\.)/;
 
-  function stackBlock(frames, open) {
+  /** Every exception's stack, under one collapsed section. */
+  function stackDetails(chain) {
+    const withFrames = chain.filter((e) => e.frames.length);
+    if (!withFrames.length) return null;
+    let shownCount = 0;
+    let hiddenCount = 0;
+    const blocks = chain.map((e, i) => {
+      if (!e.frames.length) return null;
+      const block = stackBlock(e.frames);
+      shownCount += block.shown;
+      hiddenCount += e.frames.length - block.shown;
+      const label = e.type ? e.type.split('.').pop() : 'Exception';
+      return h('div.stack-of', { testid: 'stack-of' }, h('p.stack-label', {}, i === 0 ? label : `Caused by ${label}`), block.pre, block.toggle);
+    });
+    return h('details.stacks', { testid: 'stack-details' },
+      h('summary', {}, `Stack trace (${shownCount} frame${shownCount === 1 ? '' : 's'}${hiddenCount > 0 ? `, ${hiddenCount} async plumbing frames hidden` : ''})`),
+      blocks);
+  }
+
+  function stackBlock(frames) {
     const line = (f) => `at ${f.class_name ? `${f.class_name}.` : ''}${f.method_name}${f.file_name ? ` (${f.file_name}${f.line_number > 0 ? `:${f.line_number}` : ''})` : ''}`;
     const meaningful = frames.filter((f) => !PLUMBING.test(f.class_name || ''));
     const shown = meaningful.length ? meaningful : frames;
@@ -470,20 +719,19 @@
         toggle.textContent = all ? `Show ${shown.length} frames without async plumbing` : `Show all ${frames.length} frames`;
       });
     }
-    return h('details', { open: open ? true : null },
-      h('summary', {}, `Stack (${shown.length} frame${shown.length === 1 ? '' : 's'}${hidden > 0 ? `, ${hidden} async plumbing frames hidden` : ''})`),
-      pre, toggle);
+    return { pre, toggle, shown: shown.length };
   }
 
-  function stepsCard(task, process, refresh) {
+  function stepsCard(task, process, doing, refresh) {
     const subTasks = new Map((task.subTasks || []).map((s) => [s.id, s]));
     const steps = process ? process.steps : (task.subTasks || []).map((s) => ({ processStepId: s.id, name: s.name, action: s.type, params: {}, attempts: [] }));
     return h('div.card', {},
       h('h2', {}, `Steps (${steps.length})`),
-      h('ol.timeline', { testid: 'steps' }, steps.map((step, i) => stepItem(step, subTasks.get(step.processStepId), i, refresh))));
+      h('ol.timeline', { testid: 'steps' }, steps.map((step, i) => stepItem(step, subTasks.get(step.processStepId), i,
+        doing && doing.step && doing.step.processStepId === step.processStepId ? doing : null, refresh))));
   }
 
-  function stepItem(step, sub, index, refresh) {
+  function stepItem(step, sub, index, doing, refresh) {
     const status = sub ? sub.status : step.status;
     const item = h(`li.step.s-${(status || 'unknown').toLowerCase()}`, { testid: 'step', 'data-step-name': step.name, 'data-status': status });
     item.append(
@@ -492,12 +740,13 @@
         h('strong', {}, `${index + 1}. ${step.name}`),
         h('span.action', {}, step.action),
         badge(status),
+        doing && doing.kind !== 'running' && doing.kind !== 'queued' ? h(`span.wait.k-${doing.kind}`, { testid: 'step-wait' }, doing.title) : null,
         h('span.times', {}, step.startedAt ? `${formatTime(step.startedAt)} · ${formatDuration(step.startedAt, step.completedAt)}` : 'not started')),
       h('div.step-body', {},
         h('h3', {}, 'Parameters in force'),
         paramsTable(step.params, 'step-params'),
         step.output ? h('p.output', {}, h('span.label', {}, 'Output: '), step.output) : null,
-        step.error ? h('p.step-error', { testid: 'step-error' }, `${step.error.type}: ${step.error.message}`) : null,
+        step.error ? h('p.step-error', { testid: 'step-error' }, typed(step.error.type, step.error.message)) : null,
         attemptsList(step.attempts || [])));
     if (status === 'FAILED' && canAct()) {
       const button = h('button.primary', { type: 'button', testid: 'restart-step' }, 'Edit parameters and restart');
@@ -518,7 +767,8 @@
         h('div', {}, h('strong', {}, `#${a.number}`), ' ', badge(a.status),
           h('span.times', {}, `${formatTime(a.startedAt)} → ${formatTime(a.finishedAt)} (${formatDuration(a.startedAt, a.finishedAt)})`)),
         paramsTable(a.params, 'attempt-params'),
-        a.error ? h('p.step-error', {}, `${a.error.type}: ${a.error.message}`, a.error.cause ? h('span.cause', {}, ` — caused by ${a.error.cause.type}: ${a.error.cause.message}`) : null) : null))));
+        a.error ? h('p.step-error', {}, typed(a.error.type, a.error.message),
+          a.error.cause ? h('span.cause', {}, ` — caused by ${typed(a.error.cause.type, a.error.cause.message)}`) : null) : null))));
   }
 
   // ---------- parameter editor ----------
@@ -655,6 +905,46 @@
       return;
     }
     showNotice(`Task '${task.name}' was cancelled.`);
+    refresh();
+  }
+
+  /**
+   * Ends an external wait, after confirmation: a Flatfile job through POST /v1/jobs/{id}/complete (with an optional
+   * note as its info), any other task's started external step through POST /api/v1/processes/complete-step.
+   */
+  async function completeExternal(task, doing, refresh) {
+    const step = doing.step;
+    if (doing.completeBy === 'job') {
+      const note = h('input', { type: 'text', id: 'complete-note', testid: 'complete-note', spellcheck: 'false', maxlength: 500 });
+      note.addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); $('confirm-ok').click(); } });
+      const confirmed = await confirmAction(`Complete job '${task.name}'?`,
+        [h('p', {}, doing.phase === 'ready'
+          ? 'No agent has taken this job. It is marked complete as if an agent had done the work; this cannot be undone.'
+          : 'The agent working on this job can no longer report on it: the job is marked complete now; this cannot be undone.'),
+        h('label', { for: 'complete-note' }, 'Note for the job\'s info (optional)'), note],
+        'Complete job');
+      if (!confirmed) return;
+      const info = note.value.trim();
+      try {
+        await api('POST', `/v1/jobs/${encodeURIComponent(task.id)}/complete`, { body: JSON.stringify(info ? { info } : {}), what: `Completing job '${task.name}'` });
+      } catch (error) {
+        showAlert(error.message);
+        return;
+      }
+      showNotice(`Job '${task.name}' was completed.`);
+      refresh();
+      return;
+    }
+    if (!await confirmAction(`Complete step '${step.name}'?`,
+      `Step '${step.name}' (external) is marked completed, as its external party would when done, and the task carries on with the next step. This cannot be undone.`,
+      'Complete step')) return;
+    try {
+      await api('POST', '/api/v1/processes/complete-step', { body: JSON.stringify({ processStepId: step.processStepId }), what: `Completing step '${step.name}'` });
+    } catch (error) {
+      showAlert(error.message);
+      return;
+    }
+    showNotice(`Step '${step.name}' was completed; the task carries on.`);
     refresh();
   }
 
