@@ -27,13 +27,24 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
         }
         catch (TaskFailedException ex)
         {
-            var failure = ex.FailureDetails;
-            return StepReport.BrokenRun(new FailureDetails(failure.ErrorType, failure.ErrorMessage, failure.StackTrace));
+            return StepReport.BrokenRun(Broken(ex));
         }
     }
 
-    public Task<TimeSpan?> StartDelayAsync(TaskRun run) =>
-        context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, Retry(run));
+    public async Task<DelayReport> StartDelayAsync(TaskRun run)
+    {
+        try
+        {
+            return new DelayReport(await context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, Retry(run)));
+        }
+        catch (TaskFailedException ex)
+        {
+            return new DelayReport(null, Broken(ex));
+        }
+    }
+
+    private static FailureDetails Broken(TaskFailedException exception) =>
+        new(exception.FailureDetails.ErrorType, exception.FailureDetails.ErrorMessage, exception.FailureDetails.StackTrace);
 
     public Task FailRunAsync(BrokenRun run) =>
         context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, TaskOptions.FromRetryPolicy(new RetryPolicy(

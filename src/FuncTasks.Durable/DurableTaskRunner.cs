@@ -25,9 +25,9 @@ public sealed partial class DurableTaskRunner(
 
     public async Task CancelAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        // A step running in this process stops at once; one running elsewhere is signalled by its activity's
-        // watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled when it ends.
-        running.Cancel(taskId);
+        // Terminate first, then signal the step: a step that stops at once would otherwise let the orchestration finish
+        // normally before the terminate reaches it. A step running in this process stops at once; one running elsewhere
+        // is signalled by its activity's watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled.
         try
         {
             await TerminateAsync(taskId, cancellationToken);
@@ -37,6 +37,10 @@ public sealed partial class DurableTaskRunner(
             // The cancel is stored already: an orchestration left running finds the task cancelled at its next activity
             // (after a timer, when it fires) and ends there, running nothing.
             LogTerminateFailed(ex, taskId);
+        }
+        finally
+        {
+            running.Cancel(taskId);
         }
     }
 

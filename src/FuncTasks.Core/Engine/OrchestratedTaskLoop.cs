@@ -35,6 +35,12 @@ public sealed record StepReport(StepRunKind Kind, TimeSpan? NextDelay = null, Fa
     public static StepReport BrokenRun(FailureDetails failure) => new(StepRunKind.StepFailed, Broken: failure);
 }
 
+/// <summary>
+/// What claiming a <c>delay</c> step reports: how long is left of its wait (null: the next step is not a delay step), or
+/// <paramref name="Broken"/> when the claim never ran to an outcome (its activity failed on every attempt).
+/// </summary>
+public sealed record DelayReport(TimeSpan? Remaining, FailureDetails? Broken = null);
+
 /// <summary>The input of the activity that marks a broken run failed.</summary>
 public sealed record BrokenRun(Guid TaskId, int Generation, FailureDetails Error);
 
@@ -51,7 +57,7 @@ public interface ITaskOrchestration
     /// When the task's next step is a <c>delay</c> step: claims it (it shows as started) and returns how long is left of its
     /// wait, for a durable timer; null when the next step is not a delay step (an activity).
     /// </summary>
-    Task<TimeSpan?> StartDelayAsync(TaskRun run);
+    Task<DelayReport> StartDelayAsync(TaskRun run);
 
     /// <summary>Marks a broken run failed so that it can be retried (an activity).</summary>
     Task FailRunAsync(BrokenRun run);
@@ -86,21 +92,29 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
         if (_lookAhead || _nextDelay is not null)
         {
             _lookAhead = false;
-            if (await orchestration.StartDelayAsync(Run) is { } delay && delay > TimeSpan.Zero)
+            var delay = await orchestration.StartDelayAsync(Run);
+            if (delay.Broken is { } broken)
             {
-                await orchestration.DelayAsync(delay);
+                return await BrokenAsync(broken);
+            }
+
+            if (delay.Remaining is { } remaining && remaining > TimeSpan.Zero)
+            {
+                await orchestration.DelayAsync(remaining);
             }
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
         _nextDelay = report.NextDelay;
-        if (report.Broken is { } failure)
-        {
-            await orchestration.FailRunAsync(new BrokenRun(Run.TaskId, Run.Generation, failure));
-            return StepRunKind.StepFailed;
-        }
+        return report.Broken is { } failure ? await BrokenAsync(failure) : report.Kind;
+    }
 
-        return report.Kind;
+    /// <summary>A run whose activity never reached an outcome: marked failed (retryable), and the loop waits for a resume.</summary>
+    private async Task<StepRunKind> BrokenAsync(FailureDetails failure)
+    {
+        await orchestration.FailRunAsync(new BrokenRun(Run.TaskId, Run.Generation, failure));
+        _nextDelay = null;
+        return StepRunKind.StepFailed;
     }
 
     public async Task<bool> WaitForResumeAsync(StepRunKind reason)

@@ -176,7 +176,8 @@ public sealed partial class StepExecutor(
                 return Remaining(started, seconds, now);
             }
 
-            if (step.Status != StepState.Pending)
+            // Pending, or Started without an attempt (a restarted step): claimed now, its wait starts now.
+            if (step.Status is not (StepState.Pending or StepState.Started))
             {
                 return null;
             }

@@ -16,7 +16,7 @@ public class OrchestratedTaskLoopTests
     public OrchestratedTaskLoopTests()
     {
         _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync((TimeSpan?)null).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
+            .ReturnsAsync(new DelayReport(null)).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
         _orchestration.Setup(o => o.DelayAsync(It.IsAny<TimeSpan>()))
             .Returns(Task.CompletedTask).Callback((TimeSpan d) => _calls.Add($"timer {d.TotalSeconds}s"));
     }
@@ -90,7 +90,7 @@ public class OrchestratedTaskLoopTests
     public async Task A_delay_step_is_claimed_and_waited_on_a_durable_timer_before_it_runs()
     {
         // Nothing to wait for at the start; the first step's report says a delay step follows, whose claim says 15 s are left.
-        var delays = new Queue<TimeSpan?>([null, TimeSpan.FromSeconds(15)]);
+        var delays = new Queue<DelayReport>([new DelayReport(null), new DelayReport(TimeSpan.FromSeconds(15))]);
         _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
             .ReturnsAsync(() => delays.Dequeue()).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
         Steps(new StepReport(StepRunKind.StepCompleted, NextDelay: TimeSpan.FromSeconds(15)), new StepReport(StepRunKind.StepCompleted), new StepReport(StepRunKind.TaskSucceeded));
@@ -129,5 +129,25 @@ public class OrchestratedTaskLoopTests
 
         Assert.Equal(3, loop.Run.Generation);
         _orchestration.Verify(o => o.ExecuteStepAsync(It.Is<TaskRun>(r => r.Generation != 3)), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_delay_claim_that_never_ran_to_an_outcome_marks_the_run_failed_and_waits_for_a_retry()
+    {
+        var failure = new FailureDetails("Azure.RequestFailedException", "Service unavailable");
+        var delays = new Queue<DelayReport>([new DelayReport(null, failure), new DelayReport(TimeSpan.FromSeconds(5))]);
+        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
+            .ReturnsAsync(() => delays.Dequeue()).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
+        Steps(new StepReport(StepRunKind.TaskSucceeded));
+        Resumes(2);
+        BrokenRun? marked = null;
+        _orchestration.Setup(o => o.FailRunAsync(It.IsAny<BrokenRun>()))
+            .Returns(Task.CompletedTask).Callback((BrokenRun b) => { marked = b; _calls.Add("fail-run"); });
+
+        var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
+
+        Assert.Equal(StepRunKind.TaskSucceeded, outcome);
+        Assert.Equal(new BrokenRun(TaskId, 1, failure), marked);
+        Assert.Equal(new[] { "start-delay g1", "fail-run", "wait 30d", "start-delay g2", "timer 5s", "step g2" }, _calls);
     }
 }

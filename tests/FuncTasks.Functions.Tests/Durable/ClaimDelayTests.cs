@@ -1,0 +1,52 @@
+using FuncTasks.Core.Commands;
+using FuncTasks.Core.Engine;
+using FuncTasks.Core.Model;
+using FuncTasks.Functions.Tests.Support;
+
+namespace FuncTasks.Functions.Tests.Durable;
+
+/// <summary>How the Durable runner claims a <c>delay</c> step when its timer starts (<see cref="StepExecutor.ClaimDelayAsync"/>).</summary>
+public sealed class ClaimDelayTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromDays(30);
+    private readonly Engine _engine = new(new CheckStepAction());
+
+    public void Dispose() => _engine.Dispose();
+
+    private static (string, ParamValue) Seconds(long s) => ("seconds", ParamValue.Of(s));
+
+    [Fact]
+    public async Task The_delay_step_shows_started_while_it_waits_and_a_second_claim_counts_from_the_first()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)));
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        var claimed = _engine.Tasks.Snapshot(task.Task.Id).Steps[0];
+        Assert.Equal(StepState.Started, claimed.Status);
+        Assert.Equal(1, claimed.ActiveAttempt);
+
+        // The orchestration replays or its host restarted: the same attempt, 20 s of it gone.
+        _engine.Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.FromSeconds(40), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        Assert.Equal(1, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].AttemptCount);
+    }
+
+    [Fact]
+    public async Task A_restarted_delay_step_waits_its_new_time_from_the_restart()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)), Engine.Step("last", "check", ("value", ParamValue.Of(1L))));
+        var id = task.Task.Id;
+        await _engine.Activities.FailRunAsync(new BrokenRun(id, 1, new FailureDetails("Azure.RequestFailedException", "storage down")), CancellationToken.None);
+        Assert.Equal(StepState.Failed, _engine.Tasks.Snapshot(id).Steps[0].Status);
+
+        await _engine.Get<RestartFailedStepHandler>().HandleAsync(
+            new RestartFailedStep(TaskIds.StepId(id, 0), new Dictionary<string, ParamValue> { ["seconds"] = ParamValue.Of(5L) }), CancellationToken.None);
+        var restarted = _engine.Tasks.Snapshot(id);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), await _engine.Activities.StartDelayAsync(new TaskRun(id, restarted.Task.Generation, Timeout), CancellationToken.None));
+        var step = _engine.Tasks.Snapshot(id).Steps[0];
+        Assert.Equal(StepState.Started, step.Status);
+        Assert.NotNull(step.ActiveAttempt);
+    }
+}
