@@ -38,5 +38,6 @@ FUNCTASKS_TEST_RUNNER=Durable dotnet test tests/FuncTasks.IntegrationTests -c Re
   --logger "console;verbosity=normal" --results-directory artifacts/test-results-durable \
   --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Tasks.|FullyQualifiedName~FuncTasks.IntegrationTests.Processes.|FullyQualifiedName~FuncTasks.IntegrationTests.Jobs.|FullyQualifiedName~FuncTasks.IntegrationTests.TaskInfo.|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.StorageOutageTests)&Runner!=Queue"
 
+bash scripts/openapi-lint.sh
 echo "== bicep build + lint"
 bash scripts/bicep-check.sh

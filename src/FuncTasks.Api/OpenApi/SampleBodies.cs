@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FuncTasks.Api.Common;
+using FuncTasks.Api.Jobs;
 using FuncTasks.Api.Processes;
 using FuncTasks.Api.TaskInfo;
 using FuncTasks.Api.Tasks;
+using FuncTasks.Core.Commands.Jobs;
 using FuncTasks.Core.Model;
 
 namespace FuncTasks.Api.OpenApi;
@@ -65,16 +67,33 @@ internal static class SampleBodies
                {"name": "warm-up", "action": "delay", "params": {"seconds": {"doubleValue": 0.5, "type": "DOUBLE"}}},
                {"name": "notify", "action": "http", "params": {"url": {"type": "STRING"}}}]}
             """),
+        "CreateJob" => Parse("""
+            {"type": "workbook", "operation": "submitAction", "source": "us_wb_contacts", "trigger": "immediate", "mode": "background",
+             "input": {"rows": 120}}
+            """),
+        "ReplaceJobPlan" => Parse("""
+            {"steps": [
+               {"name": "warm-up", "action": "delay", "params": {"seconds": {"doubleValue": 0.5, "type": "DOUBLE"}}},
+               {"name": "notify", "action": "http", "params": {"url": {"strValue": "http://127.0.0.1:8000/notify", "type": "STRING"}}}]}
+            """),
+        "UpdateJobPlan" => Parse("""
+            {"steps": [{"index": 1, "params": {"url": {"strValue": "http://127.0.0.1:8001/notify", "type": "STRING"}}}]}
+            """),
+        "AckJob" => Parse("""{"info": "reading rows", "progress": 30, "estimatedCompletionAt": "2026-11-22T09:40:00.000Z"}"""),
+        "CompleteJob" => Parse("""{"outcome": {"heading": "Success", "message": "120 rows submitted"}, "info": "done"}"""),
+        "FailJob" => Parse("""{"outcome": {"heading": "Failed", "message": "Row 7 is invalid", "acknowledge": true}, "info": "stopped at row 7"}"""),
+        "CancelJob" => Parse("""{"info": "not needed any more"}"""),
+        "SplitJob" => Parse("""{"parts": 2, "runInParallel": true}"""),
         _ => null,
     };
 
     public static async Task<JsonNode?> ResponseAsync(string operation, int status) => (operation, status) switch
     {
-        ("CreateTask", 202) => Vcf(VcfDialect.ToTask(Running.Task with { Status = TaskState.InProgress, Progress = 0 },
+        ("CreateTask", 202) => Camel(VcfDialect.ToTask(Running.Task with { Status = TaskState.InProgress, Progress = 0 },
             [Running.Steps[0] with { Status = StepState.Started, CompletedAt = null }, Running.Steps[1] with { Status = StepState.Pending, StartedAt = null }])),
-        ("GetTask", 200) => Vcf(VcfDialect.ToTask(Failed.Task, Failed.Steps)),
-        ("GetTasks", 200) => Vcf(new VcfPageOfTask([VcfDialect.ToTask(Failed.Task, null)], new VcfPageMetadata(1, 20, 1, 1))),
-        ("GetTaskEvents", 200) => Vcf(VcfEvents.ToEvents(TaskId, Events)),
+        ("GetTask", 200) => Camel(VcfDialect.ToTask(Failed.Task, Failed.Steps)),
+        ("GetTasks", 200) => Camel(new VcfPageOfTask([VcfDialect.ToTask(Failed.Task, null)], new VcfPageMetadata(1, 20, 1, 1))),
+        ("GetTaskEvents", 200) => Camel(VcfEvents.ToEvents(TaskId, Events)),
         ("GetProcess", 200) => await Envelope("OK", ProcessesDialect.ToView(Failed, Events)),
         ("RestartFailedStep", 200) => await Envelope("Failed process step restarted", new ProcessStepData(
             TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(RestartedParams))),
@@ -85,6 +104,19 @@ internal static class SampleBodies
         ("CreateWorkflow", 200) => await Envelope("Workflow created", Workflow),
         ("GetWorkflow", 200) => await Envelope("OK", Workflow),
         ("GetTaskInfo", 200) => Dr(TaskInfoDialect.ToTask(Failed.Task)),
+        ("CreateJob" or "RetryJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent))),
+        ("GetJob" or "UpdateJob" or "AckJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Acked))),
+        ("CompleteJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}""") }))),
+        ("AckJobOutcome", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with
+            { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}"""), OutcomeAcknowledgedAt = ExampleHttp.Now }))),
+        ("FailJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Failed, Acked with { Info = "stopped at row 7", Outcome = Json("""{"heading": "Failed", "message": "Row 7 is invalid"}""") }))),
+        ("CancelJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Cancelled, Agent with { Info = "not needed any more" }))),
+        ("SplitJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent with { Kind = JobKind.Parent }))),
+        ("ExecuteJob" or "DeleteJob", 200) => Jobs(new SuccessData(true)),
+        ("ListJobs", 200) => Camel(new JobsPage(new JobsPagination(1, 1, 1), [JobsDialect.ToJob(AgentJob(TaskState.InProgress, Acked))])),
+        ("GetJobPlan" or "ReplaceJobPlan" or "UpdateJobPlan", 200) => Jobs(new JobPlanBody(
+            JobsDialect.ToJob(Failed.Task with { Type = "workbook", Name = "submitAction", Extensions = (Agent with { Kind = JobKind.Planned }).ToJson() }),
+            new FlatfileJobPlan(Failed.Steps.Select((step, index) => JobsDialect.ToStep(step, index)).ToList(), [], [], []))),
         ("GetAllTasksInfo", 200) => Dr(new DrTaskList([TaskInfoDialect.ToTask(Failed.Task), TaskInfoDialect.ToTask(Running.Task)], new DrListMeta([], 2, 0, 100))),
         _ => null,
     };
@@ -103,7 +135,47 @@ internal static class SampleBodies
         new WorkflowStepView("notify", "http", null, new Dictionary<string, ProcessParam> { ["url"] = new(null, null, null, "STRING") }),
     ]);
 
-    private static JsonNode? Vcf(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, Wire.CamelCase));
+    /// <summary>The sample task as a Flatfile job driven by an agent (one external step), in the given state.</summary>
+    private static TaskRecord AgentJob(TaskState state, JobData data) => Failed.Task with
+    {
+        Type = "workbook",
+        Name = "submitAction",
+        Status = state,
+        Error = null,
+        FailedStepIndex = null,
+        CompletedAt = state is TaskState.InProgress or TaskState.Created ? null : Failed.Task.CompletedAt,
+        Extensions = data.ToJson(),
+    };
+
+    private static JobData Agent => new()
+    {
+        Kind = JobKind.Agent,
+        Source = "us_wb_contacts",
+        Trigger = "immediate",
+        Mode = "background",
+        CreatedBy = "ci",
+        Input = Json("""{"rows": 120}"""),
+    };
+
+    private static JobData Acked => Agent with
+    {
+        AckedBy = "agent-7",
+        AckedAt = ExampleHttp.Now.AddMinutes(-4),
+        Progress = 30,
+        Info = "reading rows",
+        EstimatedCompletionAt = ExampleHttp.Now.AddMinutes(10),
+    };
+
+    private static JsonElement Json(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonNode? Jobs(object data) => Camel(new DataBody<object>(data));
+
+    /// <summary>A body as the camelCase dialects (VCF, Flatfile) write it.</summary>
+    private static JsonNode? Camel(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, Wire.CamelCase));
 
     private static JsonNode? Dr(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, TaskInfoDialect.Json));
 

@@ -9,7 +9,7 @@ namespace FuncTasks.Api.OpenApi;
 /// </summary>
 internal static class SchemaExamples
 {
-    private const int MaxDepth = 4;
+    private const int MaxDepth = 6;
 
     public static void FillMissing(OpenApiDocument document)
     {
@@ -64,27 +64,35 @@ internal static class SchemaExamples
             return values[0]?.DeepClone();
         }
 
-        var alternative = schema.OneOf?.FirstOrDefault() ?? schema.AnyOf?.FirstOrDefault(s => s.Type != JsonSchemaType.Null);
-        if (alternative is not null)
+        // A nullable reference (oneOf [null, X]) shows X, until the depth limit (recursive schemas: an error's cause).
+        var alternatives = (schema.OneOf ?? schema.AnyOf ?? []).ToList();
+        if (alternatives.Count > 0)
         {
-            return Build(document, alternative, name, depth);
+            var value = alternatives.FirstOrDefault(a => a.Type != JsonSchemaType.Null);
+            return value is null || (depth >= MaxDepth && alternatives.Any(a => a.Type == JsonSchemaType.Null))
+                ? null
+                : Build(document, value, name, depth);
         }
 
         var type = schema.Type ?? (schema.Properties is { Count: > 0 } ? JsonSchemaType.Object : JsonSchemaType.String);
+        if (type.HasFlag(JsonSchemaType.Null) && depth >= MaxDepth)
+        {
+            return null;
+        }
+
         if (type.HasFlag(JsonSchemaType.Object))
         {
+            // Past the depth limit only what is required (the limit stops recursion through optional properties).
             var obj = new JsonObject();
-            if (depth >= MaxDepth)
-            {
-                return obj;
-            }
-
             foreach (var (property, propertySchema) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
             {
-                obj[property] = Build(document, propertySchema, property, depth + 1);
+                if (depth < MaxDepth || schema.Required?.Contains(property) == true)
+                {
+                    obj[property] = Build(document, propertySchema, property, depth + 1);
+                }
             }
 
-            if (obj.Count == 0 && schema.AdditionalProperties is { } additional)
+            if (obj.Count == 0 && depth < MaxDepth && schema.AdditionalProperties is { } additional)
             {
                 obj["name"] = Build(document, additional, "name", depth + 1);
             }
