@@ -4,8 +4,8 @@ using FuncTasks.IntegrationTests.Infrastructure;
 namespace FuncTasks.IntegrationTests.Docs;
 
 /// <summary>
-/// The README's walkthrough, run as written (bash, curl, jq, python3) against a real LocalHost process, so that a README
-/// that drifts from the API fails the build.
+/// The README's walkthrough, run as written (bash, curl, jq, python3) against a real LocalHost process on each runner, so
+/// that a README that drifts from the API fails the build.
 /// </summary>
 public sealed class WalkthroughTests
 {
@@ -20,12 +20,18 @@ public sealed class WalkthroughTests
         return readme[start..end];
     }
 
-    [Fact]
-    public async Task The_README_walkthrough_runs_green_against_a_LocalHost()
+    [Theory]
+    [InlineData("Queue")]
+    [InlineData("Durable")]
+    public async Task The_README_walkthrough_runs_green_against_a_LocalHost(string runner)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string?>
         {
+            ["FuncTasks:Runner:Kind"] = runner,
+            ["FuncTasks:Runner:Durable:TaskHub"] = "walk" + id,
+            ["FuncTasks:Runner:Durable:PartitionCount"] = "1",
+            ["FuncTasks:Runner:Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["FuncTasks:Storage:TablePrefix"] = "walk" + id,
             ["FuncTasks:Storage:QueueName"] = "walk" + id,
