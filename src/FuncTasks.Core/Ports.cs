@@ -87,8 +87,8 @@ public interface ITaskRunner
     Task CancelAsync(Guid taskId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The task finished outside a run (its last external step was completed through the API): a run still waiting for it
-    /// may end. Nothing waits on the queue runner; the Durable runner lets the waiting orchestration complete.
+    /// The task finished outside a run (its last external step was completed through the API) or was deleted: a run still
+    /// waiting for it may end. Nothing waits on the queue runner; the Durable runner lets the waiting orchestration complete.
     /// </summary>
     Task ReleaseAsync(Guid taskId, int generation, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -16,7 +16,13 @@ public static class DependencyInjection
     public static IServiceCollection AddFuncTasksDurableRunner<TClients>(this IServiceCollection services, IConfiguration configuration)
         where TClients : class, IDurableClientProvider
     {
-        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section));
+        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section))
+            .Validate(o => o.ResumeTimeout > TimeSpan.Zero, "FuncTasks:Runner:ResumeTimeout must be positive.")
+            .Validate(o => o.CancelCheckInterval > TimeSpan.Zero, "FuncTasks:Runner:CancelCheckInterval must be positive.")
+            .Validate(o => o.ActivityMaxAttempts is >= 1 and <= 100, "FuncTasks:Runner:ActivityMaxAttempts must be between 1 and 100.")
+            .Validate(o => o.ActivityFirstRetryInterval > TimeSpan.Zero && o.ActivityFirstRetryInterval <= ActivityRetry.Default.MaxInterval,
+                "FuncTasks:Runner:ActivityFirstRetryInterval must be positive and at most two minutes.")
+            .ValidateOnStart();
         services.TryAddSingleton<IDurableClientProvider, TClients>();
         services.TryAddSingleton<TaskRunActivities>();
         services.TryAddSingleton<DurableTaskRunner>();

@@ -15,8 +15,11 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
     private static TaskOptions Retry(TaskRun run)
     {
         var retry = run.Retry ?? ActivityRetry.Default;
+        // Settings are validated at start; a run input from elsewhere is clamped so that the policy itself never throws.
+        var first = retry.FirstInterval > TimeSpan.Zero ? retry.FirstInterval : ActivityRetry.Default.FirstInterval;
         return TaskOptions.FromRetryPolicy(new RetryPolicy(
-            maxNumberOfAttempts: Math.Max(1, retry.MaxAttempts), firstRetryInterval: retry.FirstInterval, backoffCoefficient: 2, maxRetryInterval: retry.MaxInterval));
+            maxNumberOfAttempts: Math.Max(1, retry.MaxAttempts), firstRetryInterval: first, backoffCoefficient: 2,
+            maxRetryInterval: retry.MaxInterval > first ? retry.MaxInterval : first));
     }
 
     public async Task<StepReport> ExecuteStepAsync(TaskRun run)
@@ -46,9 +49,20 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
     private static FailureDetails Broken(TaskFailedException exception) =>
         new(exception.FailureDetails.ErrorType, exception.FailureDetails.ErrorMessage, exception.FailureDetails.StackTrace);
 
-    public Task FailRunAsync(BrokenRun run) =>
-        context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, TaskOptions.FromRetryPolicy(new RetryPolicy(
-            maxNumberOfAttempts: ActivityRetry.Default.MaxAttempts, firstRetryInterval: ActivityRetry.Default.FirstInterval, backoffCoefficient: 2)));
+    /// <summary>
+    /// Marks the run broken. If even that cannot be stored, the orchestration still goes on to wait for a resume instead of
+    /// failing: the task then stays in progress, and a cancel (which needs no orchestration) still ends it.
+    /// </summary>
+    public async Task FailRunAsync(BrokenRun run)
+    {
+        try
+        {
+            await context.CallActivityAsync(TaskRunOrchestrator.FailRunActivity, run, Retry(new TaskRun(run.TaskId, run.Generation, TimeSpan.Zero)));
+        }
+        catch (TaskFailedException)
+        {
+        }
+    }
 
     /// <summary>
     /// Waits on a durable timer, and on another until the orchestration's own clock has passed the due time: a backend may

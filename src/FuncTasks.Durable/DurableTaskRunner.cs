@@ -30,9 +30,10 @@ public sealed partial class DurableTaskRunner(
         // is signalled by its activity's watcher (OrchestrationOptions.CancelCheckInterval) and records Cancelled.
         try
         {
-            await TerminateAsync(taskId, cancellationToken);
+            // Not cut by the request's deadline: the cancel is stored already, the terminate completes it.
+            await TerminateAsync(taskId, CancellationToken.None);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The cancel is stored already: an orchestration left running finds the task cancelled at its next activity
             // (after a timer, when it fires) and ends there, running nothing.

@@ -172,6 +172,13 @@ public sealed class TaskRunActivities(
             throw new OperationCanceledException($"Task {run.TaskId}: the host stopped while a step ran; the step runs again.", stopping);
         }
 
+        if (outcome.Kind == StepRunKind.DelayPending)
+        {
+            // Nothing ran (a repeated delivery reached a delay step before its time): the loop goes on with the delay step,
+            // which the orchestrator claims and waits for on a durable timer.
+            return new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft);
+        }
+
         return new StepReport(outcome.Kind, outcome.Kind == StepRunKind.StepCompleted ? DelayBefore(outcome.Snapshot, run.Generation) : null);
     }
 

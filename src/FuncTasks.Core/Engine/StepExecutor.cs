@@ -21,12 +21,18 @@ public enum StepRunKind
 
     /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
     Interrupted,
+
+    /// <summary>Under an orchestrator: the next step is a <c>delay</c> step whose time has not passed; nothing ran (see <see cref="StepRunOutcome.DelayLeft"/>).</summary>
+    DelayPending,
 }
 
 public sealed record StepRunOutcome(StepRunKind Kind, TaskSnapshot? Snapshot = null)
 {
     /// <summary>The next step, already claimed by this run in the transaction that completed the previous one.</summary>
     public int? ClaimedStep { get; init; }
+
+    /// <summary>With <see cref="StepRunKind.DelayPending"/>: how long the delay step still waits.</summary>
+    public TimeSpan? DelayLeft { get; init; }
 
     public static StepRunOutcome Nothing(TaskSnapshot? snapshot = null) => new(StepRunKind.NothingToDo, snapshot);
 }
@@ -128,10 +134,20 @@ public sealed partial class StepExecutor(
                     return new StepRunOutcome(StepRunKind.Waiting, snapshot);
                 }
 
-                if (step is { Status: StepState.Started, ActiveAttempt: not null } && actions.Find(step.Action) is TimerDelayStepAction)
+                if (actions.Find(step.Action) is TimerDelayStepAction)
                 {
-                    // Claimed when the orchestrator's durable timer started (ClaimDelayAsync): the timer has fired, the attempt ends now.
-                    return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
+                    // Under an orchestrator a delay step is claimed when its durable timer starts (ClaimDelayAsync) and ends here
+                    // once its time has passed. A run that reaches it otherwise (a repeated delivery of this activity) leaves it
+                    // to the orchestrator's timer instead of ending it early.
+                    if (DelayLeft(step, now) is { } left)
+                    {
+                        return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = left };
+                    }
+
+                    if (step is { Status: StepState.Started, ActiveAttempt: not null })
+                    {
+                        return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
+                    }
                 }
 
                 snapshot = await ClaimAsync(snapshot, step, now, stopping);
@@ -192,6 +208,16 @@ public sealed partial class StepExecutor(
             {
             }
         }
+    }
+
+    /// <summary>How long a delay step still has to wait (its whole time when it has not started), or null when it is due.</summary>
+    private static TimeSpan? DelayLeft(TaskStep step, DateTimeOffset now)
+    {
+        var seconds = Math.Max(0, step.Params.GetNumber("seconds") ?? 0);
+        var left = step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started }
+            ? Remaining(started, seconds, now)
+            : TimeSpan.FromSeconds(seconds);
+        return left > TimeSpan.Zero ? left : null;
     }
 
     private static TimeSpan Remaining(DateTimeOffset started, double seconds, DateTimeOffset now)

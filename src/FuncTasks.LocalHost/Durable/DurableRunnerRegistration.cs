@@ -14,7 +14,7 @@ public static class DurableRunnerRegistration
     public static IServiceCollection AddFuncTasksLocalDurableRunner(this IServiceCollection services, IConfiguration configuration)
     {
         var channel = new DurableSidecarChannel();
-        services.AddSingleton(channel);
+        services.AddSingleton(_ => channel); // created by a factory, so the container disposes it (channel and socket file)
         services.AddOptions<DurableEngineOptions>().Bind(configuration.GetSection(DurableEngineOptions.Section));
         services.AddSingleton<DurableSidecar>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableSidecar>());

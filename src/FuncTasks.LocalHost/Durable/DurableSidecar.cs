@@ -51,7 +51,7 @@ public sealed partial class DurableSidecar(
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(service));
+        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(service, loggers.CreateLogger<GuardedOrchestrationService>()));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         _sidecar = builder.Build();

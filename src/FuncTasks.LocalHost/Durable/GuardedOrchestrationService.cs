@@ -8,28 +8,51 @@ namespace FuncTasks.LocalHost.Durable;
 /// stopped before its worker connected would otherwise stop a backend that never started (Durable's Azure Storage provider
 /// then throws on a thread-pool thread and the process dies). Everything else goes straight to the backend.
 /// </summary>
-internal sealed class GuardedOrchestrationService(IOrchestrationService inner) : IOrchestrationService, IDisposable
+internal sealed partial class GuardedOrchestrationService(IOrchestrationService inner, ILogger<GuardedOrchestrationService> logger)
+    : IOrchestrationService, IDisposable
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
     private bool _stopped;
 
+    /// <summary>
+    /// Starts the backend; if storage fails at that moment it tries again with back-off until it starts or the host stops
+    /// (the sidecar calls this from a fire-and-forget callback, where an exception would end the process).
+    /// </summary>
     public async Task StartAsync()
     {
-        await _gate.WaitAsync();
-        try
+        var wait = TimeSpan.FromSeconds(1);
+        for (var tries = 1; ; tries++)
         {
-            if (!_started && !_stopped)
+            await _gate.WaitAsync();
+            try
             {
+                if (_started || _stopped)
+                {
+                    return;
+                }
+
                 await inner.StartAsync();
                 _started = true;
+                return;
             }
-        }
-        finally
-        {
-            _gate.Release();
+            catch (Exception ex)
+            {
+                LogStartFailed(ex, tries, wait.TotalSeconds);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            await Task.Delay(wait);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxWait.Ticks));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Durable backend did not start (try {Tries}); trying again in {WaitSeconds} s")]
+    private partial void LogStartFailed(Exception exception, int tries, double waitSeconds);
 
     public Task StopAsync() => StopAsync(isForced: false);
 

@@ -49,4 +49,30 @@ public sealed class ClaimDelayTests : IDisposable
         Assert.Equal(StepState.Started, step.Status);
         Assert.NotNull(step.ActiveAttempt);
     }
+
+    [Fact]
+    public async Task A_repeated_step_activity_never_ends_a_delay_step_before_its_time()
+    {
+        var check = ("value", ParamValue.Of(1L));
+        var task = await _engine.CreateAsync(Engine.Step("first", "check", check), Engine.Step("pause", "delay", Seconds(3600)), Engine.Step("last", "check", check));
+        var id = task.Task.Id;
+        var run = new TaskRun(id, 1, Timeout);
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+
+        // The same activity delivered again (its host died after the write): the delay step is left to the timer, unclaimed.
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(StepState.Pending, _engine.Tasks.Snapshot(id).Steps[1].Status);
+
+        // Claimed when the timer starts; a run before the timer fired still leaves it, with the time that is left.
+        Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        _engine.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromMinutes(45)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(StepState.Started, _engine.Tasks.Snapshot(id).Steps[1].Status);
+
+        _engine.Time.Advance(TimeSpan.FromMinutes(45));
+        Assert.Equal(StepRunKind.StepCompleted, (await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None)).Kind);
+        var done = _engine.Tasks.Snapshot(id).Steps[1];
+        Assert.Equal(StepState.Completed, done.Status);
+        Assert.Equal(1, done.AttemptCount);
+    }
 }

@@ -39,6 +39,7 @@ public sealed class TaskRunActivitiesTests : IDisposable
         var run = new TaskRun(task.Task.Id, 1, Timeout);
 
         Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        _engine.Time.Advance(TimeSpan.FromHours(1)); // the orchestrator's durable timer
         var report = await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
 
         Assert.Equal(new StepReport(StepRunKind.StepCompleted), report);

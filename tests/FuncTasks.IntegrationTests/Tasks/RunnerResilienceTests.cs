@@ -50,7 +50,7 @@ public sealed class RunnerResilienceTests
     }
 
     [Fact]
-    [Trait("Runner", "Queue")] // run messages are the queue runner's; the Durable runner's counterpart is DurableEngineTests' broken run
+    [Trait("Runner", "Queue")] // run messages are the queue runner's; the Durable runner's counterpart is DurableRunnerTests' broken run
     public async Task A_run_message_that_keeps_failing_marks_the_task_failed_instead_of_looping()
     {
         await using var app = new FuncTasksApp(new Dictionary<string, string?>

@@ -128,7 +128,7 @@ public sealed partial class JobsHandler(
     /// <summary>Deletes a job that is not running (created, ready or finished) with its steps and history.</summary>
     public async Task DeleteAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        await ApplyAsync(jobId, (s, data, _) =>
+        var deleted = await ApplyAsync(jobId, (s, data, _) =>
         {
             var phase = data.PhaseOf(s.Task);
             if (phase is JobPhase.Executing or JobPhase.Scheduled)
@@ -139,6 +139,7 @@ public sealed partial class JobsHandler(
 
             return new TaskUpdate { DeletesTask = true };
         }, cancellationToken);
+        await mutation.ReleaseRunAsync(deleted); // a failed job's orchestration may still wait for a retry
         LogDeleted(jobId);
     }
 
