@@ -112,7 +112,9 @@ public static class ProcessesApi
     public static Task<IResult> GetWorkflowAsync(HttpContext http, string workflowId) =>
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
         {
-            var id = Guid.TryParse(workflowId, out var guid) ? guid : throw new TaskNotFoundException("Workflow", Echo(workflowId));
+            var id = !workflowId.Contains('x', StringComparison.OrdinalIgnoreCase) && Guid.TryParse(workflowId, out var guid) // hex digits only
+                ? guid
+                : throw new TaskNotFoundException("Workflow", Echo(workflowId));
             var workflow = await http.RequestServices.GetRequiredService<IWorkflowStore>().GetAsync(id, http.RequestAborted)
                 ?? throw new TaskNotFoundException("Workflow", Echo(workflowId));
             if (workflow.ETag is { } etag)

@@ -33,7 +33,7 @@ public static class TaskInfoApi
     public static Task<IResult> GetAsync(HttpContext http, string taskId) =>
         TaskInfoDialect.Instance.ReadAsync(http, async () =>
         {
-            if (!Guid.TryParse(taskId, out var id))
+            if (taskId.Contains('x', StringComparison.OrdinalIgnoreCase) || !Guid.TryParse(taskId, out var id)) // hex digits only (see TaskIds.TryParse)
             {
                 throw new InvalidRequestException("task_id", $"task_id must be a UUID, not '{Echo(taskId)}'.");
             }

@@ -47,6 +47,13 @@ public static class TaskIds
 
     public static bool IsTaskId(Guid id) => id.ToString("N").EndsWith("0000", StringComparison.Ordinal);
 
-    public static bool TryParse(string? text, out Guid id) =>
-        Guid.TryParse(text, out id) && id != Guid.Empty;
+    /// <summary>
+    /// A GUID written with hex digits only: .NET's parser also takes a "0x" inside a group ("…-0x48eaa80000" reads as
+    /// "…-0048eaa80000"), a spelling no client means as an id.
+    /// </summary>
+    public static bool TryParse(string? text, out Guid id)
+    {
+        id = Guid.Empty;
+        return text is not null && !text.Contains('x', StringComparison.OrdinalIgnoreCase) && Guid.TryParse(text, out id) && id != Guid.Empty;
+    }
 }

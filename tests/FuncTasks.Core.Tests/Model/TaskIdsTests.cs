@@ -46,4 +46,22 @@ public sealed class TaskIdsTests
         Assert.Equal(8, id.Version);
         Assert.Equal(0b1000, id.Variant & 0b1100);
     }
+
+    [Theory]
+    [InlineData("fe5db2da-ade1-81fe-9e8a-0x48eaa80000")]
+    [InlineData("{0xfe5db2da,0xade1,0x81fe,{0x9e,0x8a,0x00,0x48,0xea,0xa8,0x00,0x00}}")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    [InlineData("not-a-guid")]
+    [InlineData(null)]
+    public void An_id_spelled_other_than_with_hex_digits_is_not_an_id(string? text)
+    {
+        Assert.False(TaskIds.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void A_task_id_parses_in_its_canonical_spelling()
+    {
+        Assert.True(TaskIds.TryParse("fe5db2da-ade1-81fe-9e8a-0048eaa80000", out var id));
+        Assert.Equal(Guid.ParseExact("fe5db2daade181fe9e8a0048eaa80000", "N"), id);
+    }
 }
