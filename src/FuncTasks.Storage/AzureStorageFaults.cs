@@ -17,6 +17,9 @@ public sealed class AzureStorageFaults : IStorageFaults
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
         HttpRequestException or SocketException or TimeoutException or IOException => true,
+        // The queue SDK could not read an error answer as storage's XML (e.g. an empty 5xx from a gateway in front of it): it
+        // throws this instead of a RequestFailedException, and it means storage failed on its side, not the request.
+        System.Xml.XmlException => true,
         // A try that ran past FuncTasks:Storage:Retry:NetworkTimeout (callers check their own tokens first).
         OperationCanceledException => true,
         _ => false,
