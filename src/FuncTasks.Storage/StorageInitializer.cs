@@ -16,34 +16,28 @@ public sealed partial class StorageInitializer(
     TableServiceClient tables, QueueServiceClient queues, IOptions<StorageOptions> options, IStorageFaults faults, TimeProvider time,
     ILogger<StorageInitializer> logger) : IHostedService
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var wait = TimeSpan.FromSeconds(1);
-        for (var tries = 1; ; tries++)
-        {
-            try
+        var tries = await StartupRetry.RunAsync(
+            async () =>
             {
                 await tables.CreateTableIfNotExistsAsync(o.TasksTable, cancellationToken);
                 await tables.CreateTableIfNotExistsAsync(o.WorkflowsTable, cancellationToken);
                 await tables.CreateTableIfNotExistsAsync(o.IdempotencyTable, cancellationToken);
                 await queues.GetQueueClient(o.QueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                LogReady(o.TasksTable, o.QueueName, tables.Uri, tries);
-                return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && faults.IsUnavailable(ex))
+            },
+            faults.IsUnavailable,
+            (ex, tries, _) =>
             {
                 if (tries == 1)
                 {
                     LogWaiting(tables.Uri, ex.Message);
                 }
-
-                await Task.Delay(wait, time, cancellationToken);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxWait.Ticks));
-            }
-        }
+            },
+            time,
+            cancellationToken);
+        LogReady(o.TasksTable, o.QueueName, tables.Uri, tries);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -186,10 +186,10 @@ public sealed partial class StepExecutor(
             }
 
             var now = time.GetUtcNow();
-            var seconds = Math.Max(0, step.Params.GetNumber("seconds") ?? 0);
-            if (step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started })
+            var left = DelayLeft(step, now) ?? TimeSpan.Zero;
+            if (step is { Status: StepState.Started, ActiveAttempt: not null })
             {
-                return Remaining(started, seconds, now);
+                return left;
             }
 
             // Pending, or Started without an attempt (a restarted step): claimed now, its wait starts now.
@@ -202,7 +202,7 @@ public sealed partial class StepExecutor(
             {
                 await ClaimAsync(snapshot, step, now, cancellationToken);
                 LogStepStarted(taskId, step.Name, step.Action, step.AttemptCount + 1);
-                return Remaining(now, seconds, now);
+                return left;
             }
             catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
             {
@@ -213,17 +213,9 @@ public sealed partial class StepExecutor(
     /// <summary>How long a delay step still has to wait (its whole time when it has not started), or null when it is due.</summary>
     private static TimeSpan? DelayLeft(TaskStep step, DateTimeOffset now)
     {
-        var seconds = Math.Max(0, step.Params.GetNumber("seconds") ?? 0);
-        var left = step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started }
-            ? Remaining(started, seconds, now)
-            : TimeSpan.FromSeconds(seconds);
+        var wait = TimeSpan.FromSeconds(Math.Max(0, step.Params.GetNumber("seconds") ?? 0));
+        var left = step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started } ? started + wait - now : wait;
         return left > TimeSpan.Zero ? left : null;
-    }
-
-    private static TimeSpan Remaining(DateTimeOffset started, double seconds, DateTimeOffset now)
-    {
-        var left = started + TimeSpan.FromSeconds(seconds) - now;
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private async Task<TaskSnapshot> ClaimAsync(TaskSnapshot snapshot, TaskStep step, DateTimeOffset now, CancellationToken stopping)

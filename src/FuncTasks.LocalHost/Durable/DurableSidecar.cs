@@ -25,7 +25,6 @@ public sealed partial class DurableSidecar(
     TimeProvider time,
     ILogger<DurableSidecar> logger) : IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     private WebApplication? _sidecar;
     private IDisposable? _backend;
 
@@ -91,28 +90,19 @@ public sealed partial class DurableSidecar(
         };
     }
 
-    private async Task CreateTaskHubAsync(AzureStorageOrchestrationService service, string hub, CancellationToken cancellationToken)
-    {
-        var wait = TimeSpan.FromSeconds(1);
-        for (var tries = 1; ; tries++)
-        {
-            try
-            {
-                await service.CreateIfNotExistsAsync();
-                return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && faults.IsUnavailable(ex))
+    private Task CreateTaskHubAsync(AzureStorageOrchestrationService service, string hub, CancellationToken cancellationToken) =>
+        StartupRetry.RunAsync(
+            service.CreateIfNotExistsAsync,
+            faults.IsUnavailable,
+            (ex, tries, _) =>
             {
                 if (tries == 1)
                 {
                     LogWaiting(hub, ex.Message);
                 }
-
-                await Task.Delay(wait, time, cancellationToken);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxWait.Ticks));
-            }
-        }
-    }
+            },
+            time,
+            cancellationToken);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

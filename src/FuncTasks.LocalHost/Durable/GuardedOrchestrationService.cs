@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using FuncTasks.Storage;
 
 namespace FuncTasks.LocalHost.Durable;
 
@@ -11,7 +12,6 @@ namespace FuncTasks.LocalHost.Durable;
 internal sealed partial class GuardedOrchestrationService(IOrchestrationService inner, ILogger<GuardedOrchestrationService> logger)
     : IOrchestrationService, IDisposable
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
     private bool _stopped;
@@ -20,36 +20,26 @@ internal sealed partial class GuardedOrchestrationService(IOrchestrationService 
     /// Starts the backend; if storage fails at that moment it tries again with back-off until it starts or the host stops
     /// (the sidecar calls this from a fire-and-forget callback, where an exception would end the process).
     /// </summary>
-    public async Task StartAsync()
-    {
-        var wait = TimeSpan.FromSeconds(1);
-        for (var tries = 1; ; tries++)
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                if (_started || _stopped)
-                {
-                    return;
-                }
+    public Task StartAsync() => StartupRetry.RunAsync(StartOnceAsync, _ => true, LogStartFailed, TimeProvider.System, CancellationToken.None);
 
+    private async Task StartOnceAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_started && !_stopped)
+            {
                 await inner.StartAsync();
                 _started = true;
-                return;
             }
-            catch (Exception ex)
-            {
-                LogStartFailed(ex, tries, wait.TotalSeconds);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-
-            await Task.Delay(wait);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxWait.Ticks));
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
+
+    private void LogStartFailed(Exception exception, int tries, TimeSpan wait) => LogStartFailed(exception, tries, wait.TotalSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Durable backend did not start (try {Tries}); trying again in {WaitSeconds} s")]
     private partial void LogStartFailed(Exception exception, int tries, double waitSeconds);
