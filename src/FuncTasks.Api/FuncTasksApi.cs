@@ -1,6 +1,7 @@
 using FuncTasks.Api.Common;
 using FuncTasks.Api.Jobs;
 using FuncTasks.Api.Processes;
+using FuncTasks.Api.Subscriptions;
 using FuncTasks.Api.TaskInfo;
 using FuncTasks.Api.Tasks;
 using FuncTasks.Core;
@@ -31,6 +32,7 @@ public static class FuncTasksApi
             .Validate<Microsoft.Extensions.Options.IOptions<ApiOptions>>((idempotency, api) => idempotency.TakeOverAfter > api.Value.RequestTimeout,
                 "FuncTasks:Idempotency:TakeOverAfter must be longer than FuncTasks:Api:RequestTimeout.").ValidateOnStart();
         services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
+        services.AddOptions<Core.Notifications.NotificationOptions>().Bind(configuration.GetSection(Core.Notifications.NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AnswerMediaTypesInDialects();
         return services;
     }
@@ -42,6 +44,7 @@ public static class FuncTasksApi
         app.MapJobsApi();
         app.MapProcessesApi();
         app.MapTaskInfoApi();
+        app.MapSubscriptionsApi();
         return app;
     }
 }

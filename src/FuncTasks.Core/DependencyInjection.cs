@@ -1,6 +1,7 @@
 using FuncTasks.Core.Actions;
 using FuncTasks.Core.Commands;
 using FuncTasks.Core.Engine;
+using FuncTasks.Core.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ public static class DependencyInjection
         services.TryAddSingleton<Workflows.StartProcessHandler>();
         services.AddOptions<Idempotency.IdempotencyOptions>();
         services.TryAddSingleton<Idempotency.IdempotentCreate>();
+        services.AddFuncTasksNotifications();
         services.AddSingleton<IStepAction, HttpStepAction>();
         services.AddSingleton<IStepAction, DelayStepAction>();
         services.AddSingleton<IStepAction, ExternalStepAction>();

@@ -3,6 +3,7 @@ using FuncTasks.Core.Engine;
 using FuncTasks.Durable;
 using FuncTasks.Functions.Durable;
 using FuncTasks.Storage;
+using FuncTasks.Storage.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,7 @@ public static class FunctionsApp
         services
             .AddFuncTasks(configuration)
             .AddFuncTasksTableStorage(configuration)
+            .AddFuncTasksNotificationQueue()
             .AddFuncTasksDurableRunner<InvocationDurableClient>(configuration);
         services.AddOptions<OrchestrationOptions>()
             .Validate(o => o.IsDurable, "FuncTasks:Runner:Kind must be 'Durable' in the Functions app (the queue runner is FuncTasks.LocalHost's).")

@@ -4,6 +4,7 @@ using FuncTasks.Api.OpenApi;
 using FuncTasks.LocalHost;
 using FuncTasks.LocalHost.Durable;
 using FuncTasks.Storage;
+using FuncTasks.Storage.Notifications;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -15,7 +16,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 builder.Services
     .AddFuncTasks(builder.Configuration)
-    .AddFuncTasksTableStorage(builder.Configuration);
+    .AddFuncTasksTableStorage(builder.Configuration)
+    .AddFuncTasksNotificationService();
 if (DurableRunnerRegistration.UsesDurableRunner(builder.Configuration))
 {
     builder.Services.AddFuncTasksLocalDurableRunner(builder.Configuration);

@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Queues;
 using FuncTasks.Core;
 using FuncTasks.Core.Idempotency;
+using FuncTasks.Storage.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class DependencyInjection
         services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<TableTaskStore>());
         services.TryAddSingleton<Core.Workflows.IWorkflowStore, TableWorkflowStore>();
         services.AddHostedService<StorageInitializer>();
+        services.AddFuncTasksNotificationStore();
         return services;
     }
 

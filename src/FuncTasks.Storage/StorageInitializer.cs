@@ -25,6 +25,7 @@ public sealed partial class StorageInitializer(
                 await tables.CreateTableIfNotExistsAsync(o.TasksTable, cancellationToken);
                 await tables.CreateTableIfNotExistsAsync(o.WorkflowsTable, cancellationToken);
                 await tables.CreateTableIfNotExistsAsync(o.IdempotencyTable, cancellationToken);
+                await tables.CreateTableIfNotExistsAsync(o.SubscriptionsTable, cancellationToken);
                 await queues.GetQueueClient(o.QueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             },
             faults.IsUnavailable,

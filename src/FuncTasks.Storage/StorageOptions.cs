@@ -31,6 +31,7 @@ public sealed class StorageOptions
     public string TasksTable => TablePrefix + "Tasks";
     public string WorkflowsTable => TablePrefix + "Workflows";
     public string IdempotencyTable => TablePrefix + "Idempotency";
+    public string SubscriptionsTable => TablePrefix + "Subscriptions";
 }
 
 /// <summary>Maps onto <see cref="Azure.Core.RetryOptions"/> (exponential back-off with jitter) of the table and queue clients.</summary>

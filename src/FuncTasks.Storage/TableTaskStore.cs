@@ -9,7 +9,9 @@ namespace FuncTasks.Storage;
 /// <see cref="ITaskStore"/> on Azure Table Storage: one partition per task, point reads, every update an
 /// entity-group transaction guarded by the ETags of the rows it replaces.
 /// </summary>
-public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensions.Options.IOptions<StorageOptions> options, TimeProvider time) : ITaskStore
+public sealed class TableTaskStore(
+    TableServiceClient service, Microsoft.Extensions.Options.IOptions<StorageOptions> options, TimeProvider time,
+    Core.Notifications.INotificationScheduler? notifications = null) : ITaskStore
 {
     private const int ScanPageSize = 1000;
 
@@ -30,6 +32,13 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null })),
         };
         actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
+        // Webhooks' outbox: the task has news (task.created), in the same transaction when it fits, else right after it.
+        var markerFits = actions.Count < MaxTransactionRows;
+        if (markerFits)
+        {
+            actions.Add(Notifications.NotificationEntities.PendingMarker(task.Id));
+        }
+
         IReadOnlyList<Response> responses;
         try
         {
@@ -39,6 +48,13 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         {
             throw new TaskAlreadyExistsException(task.Id, conflict);
         }
+
+        if (!markerFits)
+        {
+            await SubmitAsync([Notifications.NotificationEntities.PendingMarker(task.Id)], cancellationToken);
+        }
+
+        notifications?.TaskChanged(task.Id);
 
         _counts.Changed(null, task);
         return RememberStarted(new TaskSnapshot(
@@ -185,6 +201,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         if (trail is not null)
         {
             actions.Add(trail);
+            actions.Add(Notifications.NotificationEntities.PendingMarker(taskId));
         }
 
         if (actions.Count == 0)
@@ -193,6 +210,10 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         }
 
         var responses = await SubmitAsync(actions, cancellationToken);
+        if (trail is not null)
+        {
+            notifications?.TaskChanged(taskId);
+        }
         if (update.Task is not null)
         {
             _counts.Changed(current.Task, update.Task);
@@ -261,10 +282,26 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             actions.Add(trail!);
         }
 
+        var markerFits = trailFits && actions.Count < MaxTransactionRows;
+        if (markerFits)
+        {
+            actions.Add(Notifications.NotificationEntities.PendingMarker(taskId));
+        }
+
         var responses = await SubmitAsync(actions, cancellationToken);
         if (trail is not null && !trailFits)
         {
             await SubmitAsync([trail], cancellationToken);
+        }
+
+        if (trail is not null && !markerFits)
+        {
+            await SubmitAsync([Notifications.NotificationEntities.PendingMarker(taskId)], cancellationToken);
+        }
+
+        if (trail is not null)
+        {
+            notifications?.TaskChanged(taskId);
         }
 
         var steps = current.Steps.Where(s => !removed.Contains(s.Index)).ToDictionary(s => s.Index);

@@ -53,7 +53,11 @@ public static class TaskAudit
             if (before.Status != step.Status || newAttempt)
             {
                 stepEvents.Add(New(TaskEventKind.StepStatusChanged, StepMessage(before, step))
-                    with { StepIndex = step.Index, StepName = step.Name, From = before.Status.ToString(), To = step.Status.ToString() });
+                    with
+                    {
+                        StepIndex = step.Index, StepName = step.Name, From = before.Status.ToString(), To = step.Status.ToString(),
+                        Attempt = step.ActiveAttempt ?? before.ActiveAttempt, Error = step.Status == StepState.Failed ? Brief(step.Error) : null,
+                    });
             }
         }
 
@@ -73,7 +77,7 @@ public static class TaskAudit
         if (update.Task is { } task && task.Status != current.Task.Status)
         {
             statusEvent = New(TaskEventKind.TaskStatusChanged, TaskMessage(current.Task, task))
-                with { From = current.Task.Status.ToString(), To = task.Status.ToString() };
+                with { From = current.Task.Status.ToString(), To = task.Status.ToString(), Error = task.Status == TaskState.Failed ? Brief(task.Error) : null };
         }
 
         // Reading order: a task that finishes does so because of its steps (steps first); one that resumes or starts
@@ -148,6 +152,9 @@ public static class TaskAudit
         });
         return kept;
     }
+
+    /// <summary>An error as the trail keeps it: type and message, without the stack or the causes (they stay on the task and step rows).</summary>
+    private static FailureDetails? Brief(FailureDetails? error) => error is null ? null : new FailureDetails(error.ErrorType, error.Message);
 
     private static Dictionary<string, ParamValue?> ChangedParams(IReadOnlyDictionary<string, ParamValue> before, IReadOnlyDictionary<string, ParamValue> after)
     {

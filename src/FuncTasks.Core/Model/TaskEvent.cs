@@ -56,6 +56,12 @@ public sealed record TaskEvent
 
     public string? Message { get; init; }
 
+    /// <summary>For a step status change: the attempt it concerns (the one started, completed or failed).</summary>
+    public int? Attempt { get; init; }
+
+    /// <summary>For a change to Failed (task or step): the error, as stored with the task or step.</summary>
+    public FailureDetails? Error { get; init; }
+
     [JsonIgnore]
     public TaskState? TaskFrom => Kind == TaskEventKind.TaskStatusChanged && Enum.TryParse<TaskState>(From, out var s) ? s : null;
 

@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Subscriptions;
+
+public sealed record SubscriptionList(IReadOnlyList<SubscriptionView> Elements);
