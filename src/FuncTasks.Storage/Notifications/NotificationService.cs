@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using FuncTasks.Core;
 using FuncTasks.Core.Engine;
 using FuncTasks.Core.Notifications;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace FuncTasks.Storage.Notifications;
 /// this host, restarted, or of any other host sharing the account delivers it. Never runs on a step runner's thread or queue.
 /// </summary>
 public sealed partial class NotificationService(
-    NotificationDispatcher dispatcher,
+    IServiceProvider services,
     SubscriptionCache cache,
     StorageOutage outage,
     TimeProvider time,
@@ -31,6 +32,10 @@ public sealed partial class NotificationService(
     private readonly ConcurrentDictionary<(Guid Subscription, Guid Task), Lane> _running = new();
     private readonly SemaphoreSlim _sweepNow = new(0, 1);
     private CancellationToken _stopping = CancellationToken.None;
+    private NotificationDispatcher? _dispatcher;
+
+    // Resolved when first used: the dispatcher needs the task store, which tells this scheduler of its changes.
+    private NotificationDispatcher Dispatcher => _dispatcher ??= services.GetRequiredService<NotificationDispatcher>();
 
     public void TaskChanged(Guid taskId)
     {
@@ -82,7 +87,7 @@ public sealed partial class NotificationService(
                 _queued.TryRemove(taskId, out _);
                 try
                 {
-                    foreach (var subscriptionId in await dispatcher.FanOutAsync(taskId, stopping))
+                    foreach (var subscriptionId in await Dispatcher.FanOutAsync(taskId, stopping))
                     {
                         Post(subscriptionId, taskId);
                     }
@@ -105,7 +110,7 @@ public sealed partial class NotificationService(
         {
             try
             {
-                var found = await dispatcher.SweepAsync((s, t) => { Post(s, t); return Task.CompletedTask; }, stopping);
+                var found = await Dispatcher.SweepAsync((s, t) => { Post(s, t); return Task.CompletedTask; }, stopping);
                 outage.Recovered();
                 if (found > 0)
                 {
@@ -165,7 +170,7 @@ public sealed partial class NotificationService(
                 do
                 {
                     lane.Again = false;
-                    await dispatcher.DeliverAsync(key.Subscription, key.Task, stopping);
+                    await Dispatcher.DeliverAsync(key.Subscription, key.Task, stopping);
                 }
                 while (lane.Again && !stopping.IsCancellationRequested);
             }

@@ -63,6 +63,12 @@ public sealed class TableNotificationStore(TableServiceClient service, IOptions<
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
+        var existing = await _subscriptions.GetEntityIfExistsAsync<TableEntity>(NotificationEntities.SubscriptionPartition, id.ToString("D"), cancellationToken: cancellationToken);
+        if (!existing.HasValue)
+        {
+            return false;
+        }
+
         try
         {
             await _subscriptions.DeleteEntityAsync(NotificationEntities.SubscriptionPartition, id.ToString("D"), ETag.All, cancellationToken);
@@ -72,17 +78,18 @@ public sealed class TableNotificationStore(TableServiceClient service, IOptions<
             return false;
         }
 
-        // Its figures, cursors and log: nothing reads them once the subscription is gone.
-        var rows = new List<TableTransactionAction>();
+        // Its figures, cursors and log: nothing reads them once the subscription is gone. A dispatcher may be deleting a
+        // cursor at the same time: rows already gone are fine.
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id.ToString("D")}");
         await foreach (var row in _subscriptions.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
-            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-
-        foreach (var batch in rows.Chunk(100))
-        {
-            await _subscriptions.SubmitTransactionAsync(batch, cancellationToken);
+            try
+            {
+                await _subscriptions.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
         }
 
         return true;
@@ -144,7 +151,14 @@ public sealed class TableNotificationStore(TableServiceClient service, IOptions<
 
         foreach (var batch in old.Chunk(100))
         {
-            await _subscriptions.SubmitTransactionAsync(batch, cancellationToken);
+            try
+            {
+                await _subscriptions.SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Another host trimmed some of them first; the next sweep trims what is left.
+            }
         }
     }
 

@@ -1,0 +1,123 @@
+using FuncTasks.Core.Model;
+using FuncTasks.Core.Notifications;
+
+namespace FuncTasks.Core.Tests.Notifications;
+
+public sealed class NotificationEventsTests
+{
+    private static readonly Guid TaskId = TaskIds.NewTaskId(TimeProvider.System);
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 9, 25, 0, TimeSpan.Zero);
+
+    private static TaskSnapshot Snapshot(TaskState status, string action = "http") => new(
+        new TaskRecord { Id = TaskId, Name = "deploy", Type = "SITE_DEPLOY", Status = status, CreatedAt = At, StepCount = 1, CreatedBy = "ci" },
+        [new TaskStep { TaskId = TaskId, Index = 0, Name = "notify", Action = action, Params = new Dictionary<string, ParamValue>(), Status = StepState.Failed, CreatedAt = At }],
+        []);
+
+    private static TaskEvent Step(int sequence, StepState from, StepState to, string actor = TaskActor.Engine, string? operation = "run", int? attempt = 1) => new()
+    {
+        Sequence = sequence, At = At, Actor = actor, Operation = operation, Kind = TaskEventKind.StepStatusChanged, StepIndex = 0, StepName = "notify",
+        From = from.ToString(), To = to.ToString(), Attempt = attempt,
+        Error = to == StepState.Failed ? new FailureDetails("Http", "answered 503") : null,
+    };
+
+    private static TaskEvent Task(int sequence, TaskState from, TaskState to, string actor = TaskActor.Engine, string? operation = "run") => new()
+    {
+        Sequence = sequence, At = At, Actor = actor, Operation = operation, Kind = TaskEventKind.TaskStatusChanged, From = from.ToString(), To = to.ToString(),
+        Error = to == TaskState.Failed ? new FailureDetails("FuncTasks.StepFailed", "Step 'notify' failed") : null,
+    };
+
+    [Fact]
+    public void A_failed_run_then_a_restart_makes_the_catalogue_in_order_with_stable_ids()
+    {
+        var snapshot = Snapshot(TaskState.InProgress);
+        IReadOnlyList<TaskEvent> trail =
+        [
+            TaskAudit.Created(snapshot.Task) with { Sequence = 1 },
+            Step(2, StepState.Pending, StepState.Started),
+            Step(3, StepState.Started, StepState.Failed),
+            Task(4, TaskState.InProgress, TaskState.Failed),
+            Task(5, TaskState.Failed, TaskState.InProgress, "oncall", "restart-failed-step"),
+            Step(6, StepState.Failed, StepState.Started, "oncall", "restart-failed-step", attempt: null),
+            Step(7, StepState.Started, StepState.Completed, attempt: 2),
+            Task(8, TaskState.InProgress, TaskState.Succeeded),
+        ];
+
+        var events = NotificationEvents.From(snapshot, trail);
+        Assert.Equal(
+            ["task.created", "task.started", "step.started", "step.failed", "task.failed", "task.retried", "step.restarted", "step.succeeded", "task.succeeded"],
+            events.Select(e => e.Type).ToArray());
+        Assert.Equal(events.Select(e => e.Position).Order().ToArray(), events.Select(e => e.Position).ToArray());
+        Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(events.Select(e => e.Id), NotificationEvents.From(snapshot, trail).Select(e => e.Id));
+
+        var failed = events.Single(e => e.Type == "task.failed").Data;
+        Assert.Equal("Failed", failed.Status);
+        Assert.Equal("FuncTasks.StepFailed", failed.Error!.Type);
+        var stepFailed = events.Single(e => e.Type == "step.failed").Data;
+        Assert.Equal(TaskIds.StepId(TaskId, 0).ToString(), stepFailed.StepId);
+        Assert.Equal(1, stepFailed.Attempt);
+        Assert.Equal("answered 503", stepFailed.Error!.Message);
+        Assert.Equal("oncall", events.Single(e => e.Type == "step.restarted").Data.Actor);
+    }
+
+    [Fact]
+    public void An_external_step_that_starts_is_waiting_and_an_engine_retry_of_a_failed_step_is_retrying()
+    {
+        var snapshot = Snapshot(TaskState.InProgress, "external");
+        var trail = new[]
+        {
+            TaskAudit.Created(snapshot.Task) with { Sequence = 1 },
+            Step(2, StepState.Pending, StepState.Started),
+            Step(3, StepState.Started, StepState.Failed),
+            Step(4, StepState.Failed, StepState.Started, attempt: 2),
+        };
+
+        Assert.Equal(
+            ["task.created", "task.started", "step.started", "step.waiting", "step.failed", "step.retrying", "step.started", "step.waiting"],
+            NotificationEvents.From(snapshot, trail).Select(e => e.Type).ToArray());
+    }
+
+    [Fact]
+    public void A_task_created_to_wait_for_a_manual_start_starts_when_its_status_leaves_Created()
+    {
+        var snapshot = Snapshot(TaskState.Created);
+        var trail = new[] { TaskAudit.Created(snapshot.Task) with { Sequence = 1 } };
+        Assert.Equal(["task.created"], NotificationEvents.From(snapshot, trail).Select(e => e.Type).ToArray());
+
+        var started = trail.Append(Task(2, TaskState.Created, TaskState.InProgress, "ci", "start")).ToArray();
+        Assert.Equal(["task.created", "task.started"], NotificationEvents.From(Snapshot(TaskState.InProgress), started).Select(e => e.Type).ToArray());
+    }
+
+    [Fact]
+    public void Subscriptions_filter_by_type_task_type_and_creation_time()
+    {
+        var snapshot = Snapshot(TaskState.InProgress);
+        var failed = NotificationEvents.From(snapshot, [TaskAudit.Created(snapshot.Task) with { Sequence = 1 }, Task(2, TaskState.InProgress, TaskState.Failed)])
+            .Single(e => e.Type == "task.failed");
+        var subscription = new Subscription { Id = Guid.NewGuid(), Url = "http://127.0.0.1/h", Secret = WebhookSignature.NewSecret(), CreatedAt = At.AddMinutes(-1) };
+        Assert.True(subscription.Wants(failed));
+        Assert.True((subscription with { Events = ["task.failed"], TaskTypes = ["SITE_DEPLOY"] }).Wants(failed));
+        Assert.False((subscription with { Events = ["task.succeeded"] }).Wants(failed));
+        Assert.False((subscription with { TaskTypes = ["OTHER"] }).Wants(failed));
+        Assert.False((subscription with { CreatedAt = At.AddSeconds(1) }).Wants(failed));
+    }
+
+    [Fact]
+    public void The_envelope_is_a_CloudEvents_1_0_structured_JSON_body()
+    {
+        var snapshot = Snapshot(TaskState.InProgress);
+        var created = NotificationEvents.From(snapshot, [TaskAudit.Created(snapshot.Task) with { Sequence = 1 }])[0];
+        var (body, contentType) = WebhookEnvelope.Encode(created, "/functasks");
+        Assert.StartsWith("application/cloudevents+json", contentType, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var root = json.RootElement;
+        Assert.Equal("1.0", root.GetProperty("specversion").GetString());
+        Assert.Equal("functasks.task.created", root.GetProperty("type").GetString());
+        Assert.Equal("/functasks", root.GetProperty("source").GetString());
+        Assert.Equal(TaskId.ToString(), root.GetProperty("subject").GetString());
+        Assert.Equal(created.Id, root.GetProperty("id").GetString());
+        Assert.Equal("deploy", root.GetProperty("data").GetProperty("taskName").GetString());
+        Assert.Equal("ci", root.GetProperty("data").GetProperty("actor").GetString());
+        Assert.False(root.GetProperty("data").TryGetProperty("stepId", out _));
+    }
+}
