@@ -32,7 +32,8 @@ public static class FuncTasksApi
             .Validate<Microsoft.Extensions.Options.IOptions<ApiOptions>>((idempotency, api) => idempotency.TakeOverAfter > api.Value.RequestTimeout,
                 "FuncTasks:Idempotency:TakeOverAfter must be longer than FuncTasks:Api:RequestTimeout.").ValidateOnStart();
         services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
-        services.AddOptions<Core.Notifications.NotificationOptions>().Bind(configuration.GetSection(Core.Notifications.NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Core.Notifications.NotificationOptions>().Bind(configuration.GetSection(Core.Notifications.NotificationOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.Lease > o.DeliveryTimeout * 2, "FuncTasks:Notifications:Lease must be more than twice DeliveryTimeout (a delivery must end well within its lease).").ValidateOnStart();
         services.AnswerMediaTypesInDialects();
         return services;
     }

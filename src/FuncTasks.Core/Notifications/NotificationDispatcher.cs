@@ -23,6 +23,7 @@ public sealed partial class NotificationDispatcher(
     ILogger<NotificationDispatcher> logger)
 {
     private const int MaxRounds = 10;
+    private const int MaxFigureRounds = 50;
 
     /// <summary>This process's name in leases.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -57,6 +58,7 @@ public sealed partial class NotificationDispatcher(
         }
 
         var touched = new HashSet<Guid>();
+        var handedOut = -1L;
         for (var round = 0; round < MaxRounds; round++)
         {
             var marker = await ClaimMarkerAsync(taskId, cancellationToken);
@@ -65,6 +67,8 @@ public sealed partial class NotificationDispatcher(
                 break;
             }
 
+            // What an earlier round handed out counts even if its clearing lost to a new change.
+            marker = marker with { FannedOut = Math.Max(marker.FannedOut, handedOut) };
             var through = marker.FannedOut;
             var snapshot = await tasks.GetAsync(taskId, includeAttempts: false, cancellationToken);
             var trail = snapshot is null ? null : await tasks.GetEventsAsync(taskId, cancellationToken);
@@ -83,11 +87,16 @@ public sealed partial class NotificationDispatcher(
             }
 
             // Cleared with the ETag read: a change committed meanwhile set it pending again, and the next round takes it.
+            handedOut = through;
             var cleared = await outbox.TryReplaceMarkerAsync(marker with { Pending = false, FannedOut = through, LeaseOwner = null, LeaseUntil = null }, cancellationToken);
             if (cleared is not null || snapshot is null)
             {
                 break;
             }
+
+            // Keep the progress (and the lease) in the marker, so that no host hands these events out again and re-creates
+            // a cursor that was already delivered and deleted.
+            await KeepProgressAsync(taskId, through, cancellationToken);
         }
 
         return touched.ToList();
@@ -137,11 +146,12 @@ public sealed partial class NotificationDispatcher(
                 var attempt = cursor!.Attempts + 1;
                 if (result.Delivered)
                 {
-                    await RecordAsync(subscription, notification, taskId, attempt, now, result, DeliveryOutcome.Delivered, cancellationToken);
+                    // Progress first (it also renews the lease), the log and the figures after it.
                     cursor = await SaveCursorAsync(cursor with
                     {
                         Delivered = notification.Position, Attempts = 0, FirstFailedAt = null, NextAttemptAt = null, LeaseUntil = now + Options.Lease,
                     }, cancellationToken);
+                    await RecordAsync(subscription, notification, taskId, attempt, now, result, DeliveryOutcome.Delivered, cancellationToken);
                     if (cursor is null)
                     {
                         return;
@@ -169,12 +179,12 @@ public sealed partial class NotificationDispatcher(
                 }
 
                 var delay = Backoff(attempt);
-                await RecordAsync(subscription, notification, taskId, attempt, now, result, DeliveryOutcome.Failed, cancellationToken);
-                LogFailed(notification.Id, subscription.Id, attempt, result.Error, delay.TotalSeconds);
                 cursor = await SaveCursorAsync(cursor with
                 {
                     Attempts = attempt, FirstFailedAt = firstFailed, NextAttemptAt = now + delay, LeaseOwner = null, LeaseUntil = null,
                 }, cancellationToken);
+                await RecordAsync(subscription, notification, taskId, attempt, now, result, DeliveryOutcome.Failed, cancellationToken);
+                LogFailed(notification.Id, subscription.Id, attempt, result.Error, delay.TotalSeconds);
                 if (cursor is not null)
                 {
                     await scheduler.RedeliverAsync(subscription.Id, taskId, delay, cancellationToken);
@@ -276,6 +286,19 @@ public sealed partial class NotificationDispatcher(
         return null;
     }
 
+    private async Task KeepProgressAsync(Guid taskId, long through, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < MaxRounds; i++)
+        {
+            var marker = await outbox.GetMarkerAsync(taskId, cancellationToken);
+            if (marker is null || marker.LeaseOwner != Owner || marker.FannedOut >= through
+                || await outbox.TryReplaceMarkerAsync(marker with { FannedOut = through }, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task ExtendCursorAsync(Guid subscriptionId, Guid taskId, long from, long through, CancellationToken cancellationToken)
     {
         for (var i = 0; i < MaxRounds; i++)
@@ -361,9 +384,15 @@ public sealed partial class NotificationDispatcher(
             Error = result.Error,
         }, cancellationToken);
 
+        // Every host's lanes count into one row: under contention, try again after a short random wait (jitter).
         SubscriptionFigures? figures = null;
-        for (var i = 0; i < MaxRounds; i++)
+        for (var i = 0; i < MaxFigureRounds; i++)
         {
+            if (i > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (10 * i))), time, cancellationToken);
+            }
+
             var current = await subscriptions.GetFiguresAsync(subscription.Id, cancellationToken);
             figures = outcome switch
             {

@@ -12,8 +12,8 @@ public static class SubscriptionTestApi
         ["FuncTasks:Notifications:FirstRetry"] = "00:00:00.200",
         ["FuncTasks:Notifications:SweepInterval"] = "00:00:01",
         ["FuncTasks:Notifications:SubscriptionRefresh"] = "00:00:00.500",
-        ["FuncTasks:Notifications:Lease"] = "00:00:03",
-        ["FuncTasks:Notifications:DeliveryTimeout"] = "00:00:05",
+        ["FuncTasks:Notifications:Lease"] = "00:00:08",
+        ["FuncTasks:Notifications:DeliveryTimeout"] = "00:00:03",
     };
 
     public static async Task<JsonObject> SubscribeAsync(this HttpClient client, string url, string[]? events = null, string[]? taskTypes = null)

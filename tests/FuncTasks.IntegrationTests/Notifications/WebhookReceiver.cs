@@ -45,6 +45,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<Received> All => [.. _received];
 
+    /// <summary>Calls to the path that have arrived, answered or not (a held call counts).</summary>
+    public int Arrived(string path) => _counts.GetValueOrDefault("/" + path.TrimStart('/'));
+
     public IReadOnlyList<Received> At(string path) => _received.Where(r => r.Path == "/" + path.TrimStart('/')).ToList();
 
     /// <summary>Waits (polling, with a deadline) until the calls to the path satisfy the condition; fails with what arrived.</summary>
