@@ -108,7 +108,7 @@ internal sealed class WireSchemas
         return contract.Namespace switch
         {
             "FuncTasks.Api.TaskInfo" => TaskInfoDialect.Json,
-            "FuncTasks.Api.Tasks" or "FuncTasks.Api.Jobs" or "FuncTasks.Api.Processes" => Wire.CamelCase,
+            "FuncTasks.Api.Tasks" or "FuncTasks.Api.Jobs" or "FuncTasks.Api.Processes" or "FuncTasks.Api.Subscriptions" => Wire.CamelCase,
             _ => null,
         };
     }

@@ -47,6 +47,7 @@ public sealed class OpenApiContractTests(ITestOutputHelper output) : IAsyncLifet
         await JobsAsync(exchanges);
         await ProcessesAsync(exchanges);
         await TaskInfoAsync(exchanges);
+        await SubscriptionsAsync(exchanges);
         await TooManyRequestsAsync(exchanges);
 
         using var anonymous = _app.Anonymous();
@@ -101,6 +102,24 @@ public sealed class OpenApiContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     private static string Excerpt(string body) => body.Length <= 400 ? body : body[..400] + "…";
+
+    private async Task SubscriptionsAsync(Exchanges x)
+    {
+        const string one = "/v1/subscriptions/{id}";
+        var created = (await x.SendAsync(HttpMethod.Post, "/v1/subscriptions", "/v1/subscriptions",
+            new JsonObject { ["url"] = _target.Url("hook"), ["events"] = new JsonArray("task.failed"), ["description"] = "contract" }, 201))!["id"].Str();
+        await x.SendAsync(HttpMethod.Post, "/v1/subscriptions", "/v1/subscriptions", new JsonObject { ["url"] = "http://169.254.169.254/" }, 400);
+        await x.SendAsync(HttpMethod.Post, "/v1/subscriptions", "/v1/subscriptions", new JsonObject { ["url"] = _target.Url("hook") }, 403, x.Reader);
+        await x.SendAsync(HttpMethod.Get, "/v1/subscriptions", "/v1/subscriptions", null, 200, x.Reader);
+        await x.SendAsync(HttpMethod.Get, one, $"/v1/subscriptions/{created}", null, 200, x.Reader);
+        await x.SendAsync(HttpMethod.Get, one, $"/v1/subscriptions/{Guid.NewGuid()}", null, 404);
+        await x.SendAsync(HttpMethod.Patch, one, $"/v1/subscriptions/{created}", new JsonObject { ["enabled"] = false }, 200);
+        await x.SendAsync(HttpMethod.Patch, one, $"/v1/subscriptions/{created}", new JsonObject(), 400);
+        await x.SendAsync(HttpMethod.Get, one + "/deliveries", $"/v1/subscriptions/{created}/deliveries", null, 200, x.Reader);
+        await x.SendAsync(HttpMethod.Get, one + "/deliveries", $"/v1/subscriptions/{created}/deliveries?limit=0", null, 400, x.Reader);
+        await x.SendAsync(HttpMethod.Delete, one, $"/v1/subscriptions/{created}", null, 204);
+        await x.SendAsync(HttpMethod.Delete, one, $"/v1/subscriptions/{created}", null, 404);
+    }
 
     private async Task TasksAsync(Exchanges x)
     {
