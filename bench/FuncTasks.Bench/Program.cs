@@ -34,7 +34,7 @@ for (var i = 0; i < args.Length; i++)
             Console.WriteLine("""
                 FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
                   --quick              about a minute (what CI runs); the full run takes ~10 minutes
-                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory)
+                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory, 8 webhooks)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
                   --storage CONN       its storage (for the raw path; default UseDevelopmentStorage=true), --table-prefix P
                   --workers N          queue workers of the started hosts where a scenario does not set them (default 16)
@@ -98,6 +98,7 @@ try
         (4, "Resume latency", Resume.RunAsync),
         (6, "Contention", Contention.RunAsync),
         (7, "Memory", Memory.RunAsync),
+        (8, "Webhooks", Webhooks.RunAsync),
         // Last: it leaves Azurite with the largest tables.
         (5, "Listing at scale", Listing.RunAsync),
     };

@@ -125,7 +125,20 @@ public sealed class HttpFunctionsTests(FunctionsOnAzurite hosts, ITestOutputHelp
         // Task info (VMware Live Site Recovery)
         ["GetAllTasksInfo"] = new(200, (host, _) => host.SendAsync(new("GET", "/tasks?limit=5&filter_property=status&filter=ERROR"))),
         ["GetTaskInfo"] = new(200, async (host, target) => await host.SendAsync(new("GET", $"/tasks/{await FailedTaskAsync(host, target)}"))),
+
+        // Webhook subscriptions
+        ["CreateSubscription"] = new(201, (host, target) => host.SendAsync(Post("/v1/subscriptions", Subscription(target)))),
+        ["GetSubscriptions"] = new(200, async (host, target) => { await SubscriptionAsync(host, target); return await host.SendAsync(new("GET", "/v1/subscriptions")); }),
+        ["GetSubscription"] = new(200, async (host, target) => await host.SendAsync(new("GET", $"/v1/subscriptions/{await SubscriptionAsync(host, target)}"))),
+        ["UpdateSubscription"] = new(200, async (host, target) => await host.SendAsync(new("PATCH", $"/v1/subscriptions/{await SubscriptionAsync(host, target)}", new JsonObject { ["enabled"] = false }))),
+        ["DeleteSubscription"] = new(204, async (host, target) => await host.SendAsync(new("DELETE", $"/v1/subscriptions/{await SubscriptionAsync(host, target)}"))),
+        ["GetSubscriptionDeliveries"] = new(200, async (host, target) => await host.SendAsync(new("GET", $"/v1/subscriptions/{await SubscriptionAsync(host, target)}/deliveries"))),
     };
+
+    private static JsonObject Subscription(TargetServer target) => new() { ["url"] = target.Ok("hook"), ["events"] = new JsonArray("task.failed"), ["description"] = "functions test" };
+
+    private static async Task<string> SubscriptionAsync(IApiHost host, TargetServer target) =>
+        (await host.SendAsync(Post("/v1/subscriptions", Subscription(target)))).Object["id"]!.GetValue<string>();
 
     [Theory]
     [MemberData(nameof(HttpFunctionNames))]
