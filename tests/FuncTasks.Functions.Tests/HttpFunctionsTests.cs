@@ -168,7 +168,7 @@ public sealed class HttpFunctionsTests(FunctionsOnAzurite hosts, ITestOutputHelp
     {
         var functions = FunctionMethods.Http().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(31, functions.Count);
+        Assert.Equal(37, functions.Count);
         Assert.All(Scenarios.Keys, k => Assert.Contains(k, functions));
     }
 

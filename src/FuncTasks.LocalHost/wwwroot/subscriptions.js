@@ -9,6 +9,8 @@
     'step.started', 'step.succeeded', 'step.failed', 'step.retrying', 'step.restarted', 'step.waiting'];
   const $ = (id) => document.getElementById(id);
   let operator = false;
+  let shown = null;
+  let refresh = null;
 
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
@@ -64,8 +66,21 @@
       ] : null));
   }
 
+  /** Shows a subscription's recent deliveries and keeps them (and the figures) fresh every two seconds while shown. */
   async function showDeliveries(s) {
-    const list = await api('GET', `/v1/subscriptions/${s.id}/deliveries?limit=50`);
+    shown = s.id;
+    clearTimeout(refresh);
+    let list;
+    try {
+      list = await api('GET', `/v1/subscriptions/${s.id}/deliveries?limit=50`);
+    } catch (error) {
+      shown = null;
+      $('deliveries').hidden = true;
+      await load().catch(() => {});
+      return;
+    }
+    if (shown !== s.id) return;
+    refresh = setTimeout(() => { if (shown === s.id) { load().catch(() => {}); showDeliveries(s); } }, 2000);
     $('deliveries-title').textContent = `Recent deliveries to ${s.url}`;
     $('delivery-rows').replaceChildren(...list.elements.map((a) => h('tr', { testid: 'delivery-row' },
       h('td', {}, new Date(a.at).toLocaleString()),
