@@ -24,6 +24,7 @@ public sealed partial class NotificationDispatcher(
 {
     private const int MaxRounds = 10;
     private const int MaxFigureRounds = 50;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, FigureTally> _tallies = new();
 
     /// <summary>This process's name in leases.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -384,31 +385,38 @@ public sealed partial class NotificationDispatcher(
             Error = result.Error,
         }, cancellationToken);
 
-        // Every host's lanes count into one row: under contention, try again after a short random wait (jitter).
+        // One writer per subscription in this host: outcomes queue here and whoever finds no flush running writes them all
+        // (a give-up waits for its own write: it decides whether the subscription is disabled).
+        var tally = _tallies.GetOrAdd(subscription.Id, _ => new FigureTally());
+        tally.Outcomes.Enqueue((outcome, at, result.Error));
         SubscriptionFigures? figures = null;
-        for (var i = 0; i < MaxFigureRounds; i++)
+        var wait = outcome == DeliveryOutcome.GaveUp;
+        do
         {
-            if (i > 0)
+            if (wait)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (10 * i))), time, cancellationToken);
+                await tally.Gate.WaitAsync(cancellationToken);
+                wait = false;
             }
-
-            var current = await subscriptions.GetFiguresAsync(subscription.Id, cancellationToken);
-            figures = outcome switch
+            else if (!tally.Gate.Wait(0, CancellationToken.None))
             {
-                DeliveryOutcome.Delivered => current with { Delivered = current.Delivered + 1, GiveUpsInARow = 0, Failing = false, LastDeliveryAt = at },
-                DeliveryOutcome.GaveUp => current with
-                {
-                    FailedAttempts = current.FailedAttempts + 1, GaveUp = current.GaveUp + 1, GiveUpsInARow = current.GiveUpsInARow + 1,
-                    Failing = true, LastError = result.Error, LastErrorAt = at,
-                },
-                _ => current with { FailedAttempts = current.FailedAttempts + 1, Failing = true, LastError = result.Error, LastErrorAt = at },
-            };
-            if (await subscriptions.TryUpdateFiguresAsync(subscription.Id, figures, cancellationToken) is not null)
-            {
+                // The running flush takes this outcome (it looks again after it lets go).
                 break;
             }
+
+            try
+            {
+                while (!tally.Outcomes.IsEmpty)
+                {
+                    figures = await FlushAsync(subscription.Id, tally, cancellationToken) ?? figures;
+                }
+            }
+            finally
+            {
+                tally.Gate.Release();
+            }
         }
+        while (!tally.Outcomes.IsEmpty);
 
         if (outcome != DeliveryOutcome.GaveUp || figures is null || figures.GiveUpsInARow < Options.DisableAfterGiveUps)
         {
@@ -444,6 +452,46 @@ public sealed partial class NotificationDispatcher(
         return true;
     }
 
+    /// <summary>Applies the queued outcomes, in order, to the stored figures (ETag'd; other hosts write them too).</summary>
+    private async Task<SubscriptionFigures?> FlushAsync(Guid subscriptionId, FigureTally tally, CancellationToken cancellationToken)
+    {
+        var batch = new List<(DeliveryOutcome Outcome, DateTimeOffset At, string? Error)>();
+        while (tally.Outcomes.TryDequeue(out var item))
+        {
+            batch.Add(item);
+        }
+
+        for (var i = 0; i < MaxFigureRounds && batch.Count > 0; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (10 * i))), time, cancellationToken);
+            }
+
+            var figures = await subscriptions.GetFiguresAsync(subscriptionId, cancellationToken);
+            foreach (var (outcome, at, error) in batch)
+            {
+                figures = outcome switch
+                {
+                    DeliveryOutcome.Delivered => figures with { Delivered = figures.Delivered + 1, GiveUpsInARow = 0, Failing = false, LastDeliveryAt = at },
+                    DeliveryOutcome.GaveUp => figures with
+                    {
+                        FailedAttempts = figures.FailedAttempts + 1, GaveUp = figures.GaveUp + 1, GiveUpsInARow = figures.GiveUpsInARow + 1,
+                        Failing = true, LastError = error, LastErrorAt = at,
+                    },
+                    _ => figures with { FailedAttempts = figures.FailedAttempts + 1, Failing = true, LastError = error, LastErrorAt = at },
+                };
+            }
+
+            if (await subscriptions.TryUpdateFiguresAsync(subscriptionId, figures, cancellationToken) is { } saved)
+            {
+                return saved;
+            }
+        }
+
+        return null;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} to subscription {SubscriptionId} failed (attempt {Attempt}: {Error}); redelivery in {DelaySeconds} s")]
     private partial void LogFailed(string eventId, Guid subscriptionId, int attempt, string? error, double delaySeconds);
 
@@ -452,4 +500,11 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} disabled after {GiveUps} give-ups in a row")]
     private partial void LogDisabled(Guid subscriptionId, int giveUps);
+
+    private sealed class FigureTally
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(DeliveryOutcome Outcome, DateTimeOffset At, string? Error)> Outcomes { get; } = new();
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+    }
 }
