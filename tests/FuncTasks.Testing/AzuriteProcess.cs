@@ -126,7 +126,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             await ChildProcesses.TerminateAsync(_process);
             await Eventually.Value(
-                () => (Closed: _closed.Keys.ToArray(), Exited: _process.HasExited),
+                () => Task.FromResult((Closed: _closed.Keys.ToArray(), Exited: _process.HasExited)),
                 seen => seen.Exited || Services.All(seen.Closed.Contains),
                 "Azurite closed its services after SIGTERM",
                 TimeSpan.FromSeconds(30),

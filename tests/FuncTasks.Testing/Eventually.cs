@@ -101,20 +101,6 @@ public static class Eventually
         }
     }
 
-    /// <summary>Reads a synchronous <paramref name="read"/> until <paramref name="done"/> holds; see the asynchronous overload.</summary>
-    public static Task<T> Value<T>(
-        Func<T> read,
-        Func<T, bool> done,
-        string because,
-        TimeSpan? timeout = null,
-        TimeSpan? every = null,
-        Func<T, string>? describe = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        return Value(() => Task.FromResult(read()), done, because, timeout, every, describe, cancellationToken: cancellationToken);
-    }
-
     private static string Describe<T>(T value, Func<T, string>? describe) =>
         describe is not null ? describe(value) : value?.ToString() ?? "null";
 }
