@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FuncTasks.Bench;
@@ -29,7 +28,7 @@ for (var i = 0; i < args.Length; i++)
 
             break;
         case "--charts": redraw = args[++i]; break;
-        case "--localhost-dll": LocalHostProcess.DllPath = Path.GetFullPath(args[++i]); break;
+        case "--localhost-dll": options.LocalHostDll = Path.GetFullPath(args[++i]); break;
         case "-h" or "--help":
             Console.WriteLine("""
                 FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
@@ -51,7 +50,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var repoRoot = FindRepoRoot();
+var repoRoot = RepoRoot.Path;
 var outDir = options.Output ?? Path.Combine(repoRoot, "bench", "results");
 Directory.CreateDirectory(outDir);
 
@@ -78,14 +77,14 @@ if (double.TryParse(results.Machine.LoadBefore.Split(' ')[0], Inv.C, out var loa
     Console.WriteLine($"  note: the machine is busy (load {load:F2} on {Environment.ProcessorCount} cores): absolute figures will be low; the ratios are measured in the same run.");
 }
 
-Azurite? azurite = null;
+AzuriteProcess? azurite = null;
 TargetServer? target = null;
 try
 {
     if (!options.Remote)
     {
         Console.WriteLine("Starting Azurite (in memory, loopback, free ports)");
-        azurite = await Azurite.StartAsync(repoRoot, ct);
+        azurite = await AzuriteProcess.StartAsync(new AzuriteStart { InstallIfMissing = true }, ct);
     }
 
     target = await TargetServer.StartAsync();
@@ -161,25 +160,6 @@ if (missed > 0)
 }
 
 return results.Errors.Count == 0 ? 0 : 1;
-
-static string FindRepoRoot()
-{
-    var built = typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
-    if (built is not null && File.Exists(Path.Combine(built, "FuncTasks.sln")))
-    {
-        return built;
-    }
-
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FuncTasks.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("FuncTasks.sln not found: run the bench from the repository.");
-}
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

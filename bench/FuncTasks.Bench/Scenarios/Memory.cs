@@ -74,7 +74,7 @@ public static class Memory
         var samples = new List<double>();
         for (var i = 0; i < 5; i++)
         {
-            samples.Add(host.Host.WorkingSetBytes() ?? double.NaN);
+            samples.Add(host.WorkingSetBytes() ?? double.NaN);
             await Task.Delay(400, ct);
         }
 
