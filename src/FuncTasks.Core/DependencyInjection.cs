@@ -33,7 +33,6 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
-        services.TryAddSingleton<Commands.Jobs.JobsHandler>();
         services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
         services.TryAddSingleton<Workflows.StartProcessHandler>();
         services.AddOptions<Idempotency.IdempotencyOptions>();

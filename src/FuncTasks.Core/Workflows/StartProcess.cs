@@ -19,7 +19,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
     public async Task<(WorkflowDefinition Workflow, TaskSnapshot Process)> HandleAsync(StartProcess command, CancellationToken cancellationToken)
     {
         var workflow = await workflows.GetAsync(command.WorkflowId, cancellationToken)
-            ?? throw new TaskNotFoundException("Workflow", command.WorkflowId.ToString());
+            ?? throw new TaskNotFoundException(NotFoundKind.Definition, command.WorkflowId.ToString());
         var steps = Resolve(workflow, command.Params ?? StepParams.Empty);
         foreach (var step in steps)
         {
