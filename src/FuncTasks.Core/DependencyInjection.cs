@@ -33,8 +33,8 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
-        services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
-        services.TryAddSingleton<Workflows.StartProcessHandler>();
+        services.TryAddSingleton<Definitions.CreateDefinitionHandler>();
+        services.TryAddSingleton<Definitions.StartFromDefinitionHandler>();
         services.AddOptions<Idempotency.IdempotencyOptions>();
         services.TryAddSingleton<Idempotency.IdempotentCreate>();
         services.AddSingleton<IStepAction, HttpStepAction>();

@@ -3,7 +3,7 @@ using FuncTasks.Api.Common;
 using FuncTasks.Core;
 using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
-using FuncTasks.Core.Workflows;
+using FuncTasks.Core.Definitions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -78,9 +78,9 @@ public static class ProcessesApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
             var given = JsonBody.Params(body.Property("params"), "params") ?? [];
-            var start = http.RequestServices.GetRequiredService<StartProcessHandler>();
+            var start = http.RequestServices.GetRequiredService<StartFromDefinitionHandler>();
             var outcome = await IdempotencyKey.CreateAsync(http, body,
-                async (id, ct) => (await start.HandleAsync(new StartProcess(workflowId, given, id), ct)).Process);
+                async (id, ct) => (await start.HandleAsync(new StartFromDefinition(workflowId, given, ProcessesDialect.Origin, id), ct)).Task);
             var process = outcome.Snapshot;
             var first = process.Steps[0];
             return ProcessesDialect.Ok(http, "Process started", new ProcessStartedData(
@@ -104,8 +104,10 @@ public static class ProcessesApi
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateWorkflow(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body, ParseDeclaredParams));
-            var workflow = await http.RequestServices.GetRequiredService<CreateWorkflowHandler>().HandleAsync(command, http.RequestAborted);
+            var command = new CreateDefinition(
+                body.String("name"), body.String("type") is { } type && !string.IsNullOrWhiteSpace(type) ? type : ProcessesDialect.DefaultWorkflowType,
+                body.String("description"), JsonBody.Steps(body, ParseDeclaredParams));
+            var workflow = await http.RequestServices.GetRequiredService<CreateDefinitionHandler>().HandleAsync(command, http.RequestAborted);
             return ProcessesDialect.Ok(http, "Workflow created", ProcessesDialect.ToView(workflow));
         });
 
@@ -115,7 +117,7 @@ public static class ProcessesApi
             var id = !workflowId.Contains('x', StringComparison.OrdinalIgnoreCase) && Guid.TryParse(workflowId, out var guid) // hex digits only
                 ? guid
                 : throw new TaskNotFoundException(NotFoundKind.Definition, Echo(workflowId));
-            var workflow = await http.RequestServices.GetRequiredService<IWorkflowStore>().GetAsync(id, http.RequestAborted)
+            var workflow = await http.RequestServices.GetRequiredService<IDefinitionStore>().GetAsync(id, http.RequestAborted)
                 ?? throw new TaskNotFoundException(NotFoundKind.Definition, Echo(workflowId));
             if (workflow.ETag is { } etag)
             {
@@ -179,7 +181,7 @@ public static class ProcessesApi
             if (value.ValueKind == JsonValueKind.Object && value.Property("strValue") is null && value.Property("longValue") is null && value.Property("doubleValue") is null)
             {
                 var type = value.String("type", $"{field}.{property.Name}.type");
-                inputs[property.Name] = WorkflowParams.Input(
+                inputs[property.Name] = DefinitionParams.Input(
                     type is not null && Enum.TryParse<ParamType>(type, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(type, out _)
                         ? parsed
                         : throw new InvalidRequestException($"{field}.{property.Name}.type", $"Parameter '{property.Name}' needs a 'type' of STRING, LONG or DOUBLE."));

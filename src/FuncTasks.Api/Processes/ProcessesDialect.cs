@@ -2,7 +2,7 @@ using System.Reflection;
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
 using FuncTasks.Core.Model;
-using FuncTasks.Core.Workflows;
+using FuncTasks.Core.Definitions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +23,12 @@ public sealed class ProcessesDialect : Dialect
     public const string ConflictMessage = "Conflict";
 
     public static ProcessesDialect Instance { get; } = new();
+
+    /// <summary>The <see cref="TaskRecord.Origin"/> of a process (a task started from a stored workflow).</summary>
+    public const string Origin = "process";
+
+    /// <summary>The type of a workflow (and of the processes started from it) created without one.</summary>
+    public const string DefaultWorkflowType = "PROCESS";
 
     /// <summary>The service version carried by every envelope: FuncTasks.Api's informational version.</summary>
     public static string Version { get; } =
@@ -107,7 +113,7 @@ public sealed class ProcessesDialect : Dialect
         var task = snapshot.Task;
         return new ProcessView(
             task.Id.ToString(),
-            StartProcessHandler.WorkflowIdOf(task)?.ToString(),
+            (task.Origin == Origin ? StartFromDefinitionHandler.DefinitionIdOf(task) : null)?.ToString(),
             task.Name,
             task.Type,
             Status(task.Status),
@@ -131,7 +137,7 @@ public sealed class ProcessesDialect : Dialect
             events is null ? null : ProcessEvents.ToViews(task.Id, events));
     }
 
-    public static WorkflowView ToView(WorkflowDefinition workflow) => new(
+    public static WorkflowView ToView(TaskDefinition workflow) => new(
         workflow.Id.ToString(),
         workflow.Name,
         workflow.Type,

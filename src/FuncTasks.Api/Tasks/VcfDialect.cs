@@ -10,6 +10,9 @@ public sealed class VcfDialect : Dialect
 {
     public static VcfDialect Instance { get; } = new();
 
+    /// <summary>The <see cref="TaskRecord.Origin"/> of a task created through this dialect.</summary>
+    public const string Origin = "tasks";
+
     public const string NotRetryableMessage = "Task can not be retried. Only a failed Task can be retried.";
     public const string NotCancellableMessage = "Task can not be cancelled. Only a IN_PROGRESS task can be cancelled.";
 

@@ -1,25 +1,25 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
 
-namespace FuncTasks.Core.Workflows;
+namespace FuncTasks.Core.Definitions;
 
 /// <param name="Params">
 /// Start parameters. A plain name (<c>url</c>) applies to every step that declares that parameter, filling an
 /// input or replacing the default; <c>stepName.param</c> applies to that one step only (and may add a parameter
 /// it does not declare). A step-qualified value wins over a plain one.
 /// </param>
-public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params, Guid? Id = null);
+/// <param name="Origin">The origin of the new task (the dialect's: an opaque string to the engine).</param>
+public sealed record StartFromDefinition(Guid DefinitionId, IReadOnlyDictionary<string, ParamValue>? Params, string Origin, Guid? Id = null);
 
-/// <summary>Starts a process (a task with origin <c>process</c>) from a stored workflow definition.</summary>
-public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHandler create, TaskValidation validation)
+/// <summary>Starts a task from a stored definition; the task keeps the definition's id in its extensions.</summary>
+public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, CreateTaskHandler create, TaskValidation validation)
 {
-    public const string Origin = "process";
-
-    public async Task<(WorkflowDefinition Workflow, TaskSnapshot Process)> HandleAsync(StartProcess command, CancellationToken cancellationToken)
+    public async Task<(TaskDefinition Definition, TaskSnapshot Task)> HandleAsync(StartFromDefinition command, CancellationToken cancellationToken)
     {
-        var workflow = await workflows.GetAsync(command.WorkflowId, cancellationToken)
-            ?? throw new TaskNotFoundException(NotFoundKind.Definition, command.WorkflowId.ToString());
+        var workflow = await definitions.GetAsync(command.DefinitionId, cancellationToken)
+            ?? throw new TaskNotFoundException(NotFoundKind.Definition, command.DefinitionId.ToString());
         var steps = Resolve(workflow, command.Params ?? StepParams.Empty);
         foreach (var step in steps)
         {
@@ -33,24 +33,24 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
             }
         }
 
-        var extensions = JsonSerializer.Serialize(new ProcessExtensions(workflow.Id));
+        var extensions = JsonSerializer.Serialize(new DefinitionExtensions(workflow.Id));
         var snapshot = await create.HandleAsync(
-            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: Origin, Extensions: extensions, Id: command.Id),
+            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: command.Origin, Extensions: extensions, Id: command.Id),
             cancellationToken);
         return (workflow, snapshot);
     }
 
-    /// <summary>The workflow a process was started from, kept in the task's extensions; null for other tasks.</summary>
-    public static Guid? WorkflowIdOf(TaskRecord task)
+    /// <summary>The definition a task was started from, kept in its extensions; null when it cannot be read (ask only of tasks started so).</summary>
+    public static Guid? DefinitionIdOf(TaskRecord task)
     {
-        if (task.Origin != Origin || string.IsNullOrEmpty(task.Extensions))
+        if (string.IsNullOrEmpty(task.Extensions))
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<ProcessExtensions>(task.Extensions)?.WorkflowId;
+            return JsonSerializer.Deserialize<DefinitionExtensions>(task.Extensions)?.DefinitionId;
         }
         catch (JsonException)
         {
@@ -58,7 +58,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         }
     }
 
-    public static List<NewStep> Resolve(WorkflowDefinition workflow, IReadOnlyDictionary<string, ParamValue> given)
+    public static List<NewStep> Resolve(TaskDefinition workflow, IReadOnlyDictionary<string, ParamValue> given)
     {
         var values = workflow.Steps.Select(s => new Dictionary<string, ParamValue>(s.Params, StringComparer.Ordinal)).ToList();
         var qualified = new List<(int Step, string Name, string Key, ParamValue Value)>();
@@ -97,7 +97,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         for (var i = 0; i < workflow.Steps.Count; i++)
         {
             var step = workflow.Steps[i];
-            if (values[i].FirstOrDefault(p => WorkflowParams.IsInput(p.Value)) is { Key: { } missing } input)
+            if (values[i].FirstOrDefault(p => DefinitionParams.IsInput(p.Value)) is { Key: { } missing } input)
             {
                 throw new InvalidRequestException("params",
                     $"Step '{step.Name}' needs parameter '{missing}' ({input.Value.Type}); give it in 'params' as '{missing}' or '{step.Name}.{missing}'.");
@@ -107,7 +107,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         return workflow.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i])).ToList();
     }
 
-    private static ParamValue Checked(WorkflowStep step, string name, string key, ParamValue value)
+    private static ParamValue Checked(DefinitionStep step, string name, string key, ParamValue value)
     {
         if (step.Params.TryGetValue(name, out var declared) && declared.Type != value.Type)
         {
@@ -118,7 +118,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         return value;
     }
 
-    private static int IndexOf(WorkflowDefinition workflow, string stepName)
+    private static int IndexOf(TaskDefinition workflow, string stepName)
     {
         for (var i = 0; i < workflow.Steps.Count; i++)
         {
@@ -131,5 +131,6 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
         return -1;
     }
 
-    private sealed record ProcessExtensions(Guid WorkflowId);
+    /// <summary>Stored as <c>{"WorkflowId": "…"}</c>, as it always was.</summary>
+    private sealed record DefinitionExtensions([property: JsonPropertyName("WorkflowId")] Guid DefinitionId);
 }
