@@ -12,7 +12,7 @@ namespace FuncTasks.Core.Definitions;
 public sealed record CreateDefinition(string? Name, string? Type, string? Description, IReadOnlyList<NewStep>? Steps);
 
 /// <summary>
-/// Stores a workflow definition. Step names must be unique (start parameters can address one step as
+/// Stores a task definition. Step names must be unique (start parameters can address one step as
 /// <c>stepName.param</c>); a step without inputs is checked against its action now, one with inputs at start.
 /// </summary>
 public sealed class CreateDefinitionHandler(
@@ -22,7 +22,7 @@ public sealed class CreateDefinitionHandler(
     {
         Validate(command);
         var now = time.GetUtcNow();
-        var workflow = new TaskDefinition
+        var definition = new TaskDefinition
         {
             Id = Guid.CreateVersion7(now),
             Name = command.Name!.Trim(),
@@ -32,7 +32,7 @@ public sealed class CreateDefinitionHandler(
             Steps = command.Steps!.Select(s => new DefinitionStep(
                 s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)).ToList(),
         };
-        return await store.CreateAsync(workflow, cancellationToken);
+        return await store.CreateAsync(definition, cancellationToken);
     }
 
     private void Validate(CreateDefinition command)

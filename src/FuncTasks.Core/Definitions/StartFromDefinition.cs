@@ -18,9 +18,9 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
 {
     public async Task<(TaskDefinition Definition, TaskSnapshot Task)> HandleAsync(StartFromDefinition command, CancellationToken cancellationToken)
     {
-        var workflow = await definitions.GetAsync(command.DefinitionId, cancellationToken)
+        var definition = await definitions.GetAsync(command.DefinitionId, cancellationToken)
             ?? throw new TaskNotFoundException(NotFoundKind.Definition, command.DefinitionId.ToString());
-        var steps = Resolve(workflow, command.Params ?? StepParams.Empty);
+        var steps = Resolve(definition, command.Params ?? StepParams.Empty);
         foreach (var step in steps)
         {
             try
@@ -33,11 +33,11 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
             }
         }
 
-        var extensions = JsonSerializer.Serialize(new DefinitionExtensions(workflow.Id));
+        var extensions = JsonSerializer.Serialize(new DefinitionExtensions(definition.Id));
         var snapshot = await create.HandleAsync(
-            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: command.Origin, Extensions: extensions, Id: command.Id),
+            new CreateTask(definition.Name, definition.Type, definition.Description, steps, Start: true, Origin: command.Origin, Extensions: extensions, Id: command.Id),
             cancellationToken);
-        return (workflow, snapshot);
+        return (definition, snapshot);
     }
 
     /// <summary>The definition a task was started from, kept in its extensions; null when it cannot be read (ask only of tasks started so).</summary>
@@ -58,30 +58,30 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
         }
     }
 
-    public static List<NewStep> Resolve(TaskDefinition workflow, IReadOnlyDictionary<string, ParamValue> given)
+    public static List<NewStep> Resolve(TaskDefinition definition, IReadOnlyDictionary<string, ParamValue> given)
     {
-        var values = workflow.Steps.Select(s => new Dictionary<string, ParamValue>(s.Params, StringComparer.Ordinal)).ToList();
+        var values = definition.Steps.Select(s => new Dictionary<string, ParamValue>(s.Params, StringComparer.Ordinal)).ToList();
         var qualified = new List<(int Step, string Name, string Key, ParamValue Value)>();
         foreach (var (key, value) in given)
         {
-            var declaring = Enumerable.Range(0, workflow.Steps.Count).Where(i => workflow.Steps[i].Params.ContainsKey(key)).ToList();
+            var declaring = Enumerable.Range(0, definition.Steps.Count).Where(i => definition.Steps[i].Params.ContainsKey(key)).ToList();
             if (declaring.Count > 0)
             {
                 foreach (var i in declaring)
                 {
-                    values[i][key] = Checked(workflow.Steps[i], key, key, value);
+                    values[i][key] = Checked(definition.Steps[i], key, key, value);
                 }
 
                 continue;
             }
 
             var dot = key.LastIndexOf('.');
-            var stepIndex = dot > 0 ? IndexOf(workflow, key[..dot]) : -1;
+            var stepIndex = dot > 0 ? IndexOf(definition, key[..dot]) : -1;
             if (stepIndex < 0 || dot == key.Length - 1)
             {
-                var declared = workflow.Steps.SelectMany(s => s.Params.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var declared = definition.Steps.SelectMany(s => s.Params.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 throw new InvalidRequestException($"params.{key}",
-                    $"No step of workflow '{workflow.Name}' declares a parameter '{key}'" +
+                    $"No step of workflow '{definition.Name}' declares a parameter '{key}'" +
                     (declared.Count == 0 ? "" : $" (declared: {string.Join(", ", declared)})") +
                     "; to give one step a parameter it does not declare, name it 'stepName.parameter'.");
             }
@@ -91,12 +91,12 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
 
         foreach (var (i, name, key, value) in qualified)
         {
-            values[i][name] = Checked(workflow.Steps[i], name, key, value);
+            values[i][name] = Checked(definition.Steps[i], name, key, value);
         }
 
-        for (var i = 0; i < workflow.Steps.Count; i++)
+        for (var i = 0; i < definition.Steps.Count; i++)
         {
-            var step = workflow.Steps[i];
+            var step = definition.Steps[i];
             if (values[i].FirstOrDefault(p => DefinitionParams.IsInput(p.Value)) is { Key: { } missing } input)
             {
                 throw new InvalidRequestException("params",
@@ -104,7 +104,7 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
             }
         }
 
-        return workflow.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i])).ToList();
+        return definition.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i])).ToList();
     }
 
     private static ParamValue Checked(DefinitionStep step, string name, string key, ParamValue value)
@@ -118,11 +118,11 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
         return value;
     }
 
-    private static int IndexOf(TaskDefinition workflow, string stepName)
+    private static int IndexOf(TaskDefinition definition, string stepName)
     {
-        for (var i = 0; i < workflow.Steps.Count; i++)
+        for (var i = 0; i < definition.Steps.Count; i++)
         {
-            if (string.Equals(workflow.Steps[i].Name, stepName, StringComparison.Ordinal))
+            if (string.Equals(definition.Steps[i].Name, stepName, StringComparison.Ordinal))
             {
                 return i;
             }

@@ -26,7 +26,7 @@ public sealed record TaskRecord
     /// <summary>Which dialect created it: an opaque string each dialect gives (it may list its own tasks by it).</summary>
     public string Origin { get; init; } = DefaultOrigin;
 
-    /// <summary>Dialect-specific data kept with the task (e.g. a Flatfile job's config), as JSON.</summary>
+    /// <summary>Dialect-specific data kept with the task (e.g. an agent-driven task's state and its dialect's fields), as JSON.</summary>
     public string? Extensions { get; init; }
 
     public FailureDetails? Error { get; init; }
