@@ -37,7 +37,7 @@ dotnet test FuncTasks.sln -c Release --no-build --nologo -m:1 --logger "console;
 echo "== dotnet test (dialect flows on the Durable runner)"
 FUNCTASKS_TEST_RUNNER=Durable dotnet test tests/FuncTasks.IntegrationTests -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results-durable \
-  --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Tasks.|FullyQualifiedName~FuncTasks.IntegrationTests.Processes.|FullyQualifiedName~FuncTasks.IntegrationTests.Jobs.|FullyQualifiedName~FuncTasks.IntegrationTests.TaskInfo.|FullyQualifiedName~FuncTasks.IntegrationTests.OpenApi.|FullyQualifiedName~FuncTasks.IntegrationTests.Fuzz.|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.StorageOutageTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.IdempotencyTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RequestDeadlineTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RunnerUnavailableTests)&Runner!=Queue"
+  --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Vcf.|FullyQualifiedName~FuncTasks.IntegrationTests.Cognaize.|FullyQualifiedName~FuncTasks.IntegrationTests.Flatfile.|FullyQualifiedName~FuncTasks.IntegrationTests.Dr.|FullyQualifiedName~FuncTasks.IntegrationTests.OpenApi.|FullyQualifiedName~FuncTasks.IntegrationTests.Fuzz.|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.StorageOutageTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.IdempotencyTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RequestDeadlineTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RunnerUnavailableTests)&Runner!=Queue"
 
 bash scripts/openapi-lint.sh
 echo "== bicep build + lint"

@@ -1,8 +1,9 @@
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Jobs;
-using FuncTasks.Api.Processes;
-using FuncTasks.Api.TaskInfo;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+using FuncTasks.Api.Flatfile;
+using FuncTasks.Api.Cognaize;
+using FuncTasks.Api.Dr;
+using FuncTasks.Api.Vcf;
 using FuncTasks.Core;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -30,8 +31,8 @@ public static class FuncTasksApi
         services.AddOptions<Core.Idempotency.IdempotencyOptions>().Bind(configuration.GetSection(Core.Idempotency.IdempotencyOptions.Section)).ValidateDataAnnotations()
             .Validate<Microsoft.Extensions.Options.IOptions<ApiOptions>>((idempotency, api) => idempotency.TakeOverAfter > api.Value.RequestTimeout,
                 "FuncTasks:Idempotency:TakeOverAfter must be longer than FuncTasks:Api:RequestTimeout.").ValidateOnStart();
-        services.AddJobs();
-        services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
+        services.AddFlatfile();
+        services.AddOptions<DrOptions>().Bind(configuration.GetSection(DrOptions.Section));
         services.AnswerMediaTypesInDialects();
         return services;
     }
@@ -39,10 +40,10 @@ public static class FuncTasksApi
     /// <summary>Every dialect's endpoints. Each host (LocalHost, Functions) exposes exactly these.</summary>
     public static IEndpointRouteBuilder MapFuncTasks(this IEndpointRouteBuilder app)
     {
-        app.MapTasksApi();
-        app.MapJobsApi();
-        app.MapProcessesApi();
-        app.MapTaskInfoApi();
+        app.MapVcfApi();
+        app.MapFlatfileApi();
+        app.MapCognaizeApi();
+        app.MapDrApi();
         return app;
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FuncTasks.Api.Processes;
+using FuncTasks.Api.Cognaize;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using FuncTasks.Api.Common;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

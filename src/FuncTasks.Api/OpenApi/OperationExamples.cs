@@ -30,7 +30,7 @@ internal sealed class OperationExamples : IOpenApiOperationTransformer
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {
-                Name = Common.IdempotencyKey.Header,
+                Name = Pipeline.IdempotencyKey.Header,
                 In = ParameterLocation.Header,
                 Required = false,
                 Description = "Makes the create safe to retry: the same key and body within 24 h returns the first result (same id, "
@@ -75,7 +75,7 @@ internal static class DialectExamples
         var candidates = status switch
         {
             401 => [dialect.Unauthorized(http)],
-            403 => [dialect.Forbidden(http, new Common.Caller("grafana", Common.KeyRole.Reader))],
+            403 => [dialect.Forbidden(http, new Pipeline.Caller("grafana", Pipeline.KeyRole.Reader))],
             500 => [dialect.InternalError(http, ExampleHttp.Reference)],
             503 => [dialect.Unavailable(http, ExampleHttp.Reference, TimeSpan.FromSeconds(5))],
             429 => [dialect.TooManyRequests(http, "key grafana", TimeSpan.FromSeconds(1))],
@@ -108,7 +108,7 @@ internal static class DialectExamples
                 yield return new IdempotencyKeyReusedException("order-4711");
                 break;
             case "CancelTask":
-                yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Tasks.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
+                yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Vcf.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
                 break;
             case "GetTasks":
                 yield return new InvalidRequestException("pageSize", "pageSize must be between 1 and 100.");
@@ -139,8 +139,8 @@ internal static class DialectExamples
 
         yield return new InvalidRequestException("name", "'name' is required.");
         yield return new TaskNotFoundException(NotFoundKind.Task, task);
-        yield return new TaskConflictException(ConflictKind.RetryNotAllowed, Tasks.VcfDialect.NotRetryableMessage) { TaskState = TaskState.Succeeded };
-        yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Tasks.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
+        yield return new TaskConflictException(ConflictKind.RetryNotAllowed, Vcf.VcfDialect.NotRetryableMessage) { TaskState = TaskState.Succeeded };
+        yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Vcf.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
         yield return new TaskNotFoundException(NotFoundKind.Step, step);
     }
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Jobs;
-using FuncTasks.Api.Processes;
-using FuncTasks.Api.TaskInfo;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+using FuncTasks.Api.Flatfile;
+using FuncTasks.Api.Cognaize;
+using FuncTasks.Api.Dr;
+using FuncTasks.Api.Vcf;
 using FuncTasks.Core.Commands.Agents;
 using FuncTasks.Core.Model;
 
@@ -94,30 +95,30 @@ internal static class SampleBodies
         ("GetTask", 200) => Camel(VcfDialect.ToTask(Failed.Task, Failed.Steps)),
         ("GetTasks", 200) => Camel(new VcfPageOfTask([VcfDialect.ToTask(Failed.Task, null)], new VcfPageMetadata(1, 20, 1, 1))),
         ("GetTaskEvents", 200) => Camel(VcfEvents.ToEvents(TaskId, Events)),
-        ("GetProcess", 200) => await Envelope("OK", ProcessesDialect.ToView(Failed, Events)),
+        ("GetProcess", 200) => await Envelope("OK", CognaizeDialect.ToView(Failed, Events)),
         ("RestartFailedStep", 200) => await Envelope("Failed process step restarted", new ProcessStepData(
-            TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(RestartedParams))),
+            TaskId.ToString(), FailedStepId.ToString(), CognaizeDialect.Params(RestartedParams))),
         ("CompleteProcessStep", 200) => await Envelope("Process step completed", new ProcessStepData(
-            TaskId.ToString(), FailedStepId.ToString(), ProcessesDialect.Params(Failed.Steps[1].Params))),
+            TaskId.ToString(), FailedStepId.ToString(), CognaizeDialect.Params(Failed.Steps[1].Params))),
         ("StartProcess", 200) => await Envelope("Process started", new ProcessStartedData(
-            TaskId.ToString(), TaskIds.StepId(TaskId, 0).ToString(), WorkflowId, "STARTED", ProcessesDialect.Params(Failed.Steps[0].Params))),
+            TaskId.ToString(), TaskIds.StepId(TaskId, 0).ToString(), WorkflowId, "STARTED", CognaizeDialect.Params(Failed.Steps[0].Params))),
         ("CreateWorkflow", 200) => await Envelope("Workflow created", Workflow),
         ("GetWorkflow", 200) => await Envelope("OK", Workflow),
-        ("GetTaskInfo", 200) => Dr(TaskInfoDialect.ToTask(Failed.Task)),
-        ("CreateJob" or "RetryJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent))),
-        ("GetJob" or "UpdateJob" or "AckJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Acked))),
-        ("CompleteJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}""") }))),
-        ("AckJobOutcome", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with
+        ("GetTaskInfo", 200) => Dr(DrDialect.ToTask(Failed.Task)),
+        ("CreateJob" or "RetryJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.InProgress, Agent))),
+        ("GetJob" or "UpdateJob" or "AckJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.InProgress, Acked))),
+        ("CompleteJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}""") }))),
+        ("AckJobOutcome", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.Succeeded, Acked with
             { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}"""), OutcomeAcknowledgedAt = ExampleHttp.Now }))),
-        ("FailJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Failed, Acked with { Info = "stopped at row 7", Outcome = Json("""{"heading": "Failed", "message": "Row 7 is invalid"}""") }))),
-        ("CancelJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Cancelled, Agent with { Info = "not needed any more" }))),
-        ("SplitJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent with { Kind = AgentTaskKind.Parent }))),
+        ("FailJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.Failed, Acked with { Info = "stopped at row 7", Outcome = Json("""{"heading": "Failed", "message": "Row 7 is invalid"}""") }))),
+        ("CancelJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.Cancelled, Agent with { Info = "not needed any more" }))),
+        ("SplitJob", 200) => Jobs(FlatfileDialect.ToJob(AgentJob(TaskState.InProgress, Agent with { Kind = AgentTaskKind.Parent }))),
         ("ExecuteJob" or "DeleteJob", 200) => Jobs(new SuccessData(true)),
-        ("ListJobs", 200) => Camel(new JobsPage(new JobsPagination(1, 1, 1), [JobsDialect.ToJob(AgentJob(TaskState.InProgress, Acked))])),
+        ("ListJobs", 200) => Camel(new JobsPage(new JobsPagination(1, 1, 1), [FlatfileDialect.ToJob(AgentJob(TaskState.InProgress, Acked))])),
         ("GetJobPlan" or "ReplaceJobPlan" or "UpdateJobPlan", 200) => Jobs(new JobPlanBody(
-            JobsDialect.ToJob(Failed.Task with { Type = "workbook", Name = "submitAction", Extensions = (Agent with { Kind = AgentTaskKind.Planned }).ToJson() }),
-            new FlatfileJobPlan(Failed.Steps.Select((step, index) => JobsDialect.ToStep(step, index)).ToList(), [], [], []))),
-        ("GetAllTasksInfo", 200) => Dr(new DrTaskList([TaskInfoDialect.ToTask(Failed.Task), TaskInfoDialect.ToTask(Running.Task)], new DrListMeta([], 2, 0, 100))),
+            FlatfileDialect.ToJob(Failed.Task with { Type = "workbook", Name = "submitAction", Extensions = (Agent with { Kind = AgentTaskKind.Planned }).ToJson() }),
+            new FlatfileJobPlan(Failed.Steps.Select((step, index) => FlatfileDialect.ToStep(step, index)).ToList(), [], [], []))),
+        ("GetAllTasksInfo", 200) => Dr(new DrTaskList([DrDialect.ToTask(Failed.Task), DrDialect.ToTask(Running.Task)], new DrListMeta([], 2, 0, 100))),
         _ => null,
     };
 
@@ -131,7 +132,7 @@ internal static class SampleBodies
 
     private static WorkflowView Workflow => new(WorkflowId, "deploy-site", "SITE_DEPLOY", "Warm up, then notify the site", Wire.Time(ExampleHttp.Now.AddDays(-1))!,
     [
-        new WorkflowStepView("warm-up", "delay", null, ProcessesDialect.Params(Failed.Steps[0].Params)),
+        new WorkflowStepView("warm-up", "delay", null, CognaizeDialect.Params(Failed.Steps[0].Params)),
         new WorkflowStepView("notify", "http", null, new Dictionary<string, ProcessParam> { ["url"] = new(null, null, null, "STRING") }),
     ]);
 
@@ -150,7 +151,7 @@ internal static class SampleBodies
     private static AgentTaskData Agent => new()
     {
         Kind = AgentTaskKind.Agent,
-        Fields = new JobFields
+        Fields = new FlatfileJobFields
         {
             Source = "us_wb_contacts",
             Trigger = "immediate",
@@ -180,10 +181,10 @@ internal static class SampleBodies
     /// <summary>A body as the camelCase dialects (VCF, Flatfile) write it.</summary>
     private static JsonNode? Camel(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, Wire.CamelCase));
 
-    private static JsonNode? Dr(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, TaskInfoDialect.Json));
+    private static JsonNode? Dr(object body) => ExampleHttp.Stabilise(JsonSerializer.SerializeToNode(body, DrDialect.Json));
 
     private static async Task<JsonNode?> Envelope(string message, object data) =>
-        (await ExampleHttp.RunAsync(ProcessesDialect.Ok(ExampleHttp.NewContext(), message, data))).Body;
+        (await ExampleHttp.RunAsync(CognaizeDialect.Ok(ExampleHttp.NewContext(), message, data))).Body;
 
     private static JsonNode? Parse(string json) => JsonNode.Parse(json.Replace("$step", FailedStepId.ToString(), StringComparison.Ordinal));
 

@@ -4,11 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Jobs;
-using FuncTasks.Api.Processes;
-using FuncTasks.Api.TaskInfo;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+using FuncTasks.Api.Flatfile;
+using FuncTasks.Api.Cognaize;
+using FuncTasks.Api.Dr;
+using FuncTasks.Api.Vcf;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -107,8 +108,8 @@ internal sealed class WireSchemas
         var contract = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
         return contract.Namespace switch
         {
-            "FuncTasks.Api.TaskInfo" => TaskInfoDialect.Json,
-            "FuncTasks.Api.Tasks" or "FuncTasks.Api.Jobs" or "FuncTasks.Api.Processes" => Wire.CamelCase,
+            "FuncTasks.Api.Dr" => DrDialect.Json,
+            "FuncTasks.Api.Vcf" or "FuncTasks.Api.Flatfile" or "FuncTasks.Api.Cognaize" => Wire.CamelCase,
             _ => null,
         };
     }

@@ -5,27 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Engine;
 
-public enum StepRunKind
-{
-    /// <summary>The task is not in progress (finished, cancelled, stale generation) or does not exist.</summary>
-    NothingToDo,
-
-    /// <summary>A step completed and more steps follow.</summary>
-    StepCompleted,
-    TaskSucceeded,
-    StepFailed,
-
-    /// <summary>An external step waits for someone to complete it.</summary>
-    Waiting,
-    Cancelled,
-
-    /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
-    Interrupted,
-
-    /// <summary>Under an orchestrator: the next step is a <c>delay</c> step whose time has not passed; nothing ran (see <see cref="StepRunOutcome.DelayLeft"/>).</summary>
-    DelayPending,
-}
-
 public sealed record StepRunOutcome(StepRunKind Kind, TaskSnapshot? Snapshot = null)
 {
     /// <summary>The next step, already claimed by this run in the transaction that completed the previous one.</summary>

@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Cognaize;
+
+public sealed record WorkflowStepView(string Name, string Action, string? Description, IReadOnlyDictionary<string, ProcessParam> Params);

@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Dr;
+
+public sealed record DrListMeta(IReadOnlyList<DrMetaError> Errors, int Total, int Offset, int Limit);

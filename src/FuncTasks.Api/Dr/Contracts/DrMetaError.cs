@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Dr;
+
+public sealed record DrMetaError(string Code, string Message, string? Field);

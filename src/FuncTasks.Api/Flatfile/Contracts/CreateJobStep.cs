@@ -1,0 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record CreateJobStep(string Name, string Action, string? Description, [property: JsonPropertyName("params")] IReadOnlyDictionary<string, JobParam>? Params);

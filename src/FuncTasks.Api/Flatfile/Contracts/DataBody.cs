@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Flatfile;
+
+/// <summary>Success bodies: <c>{data: ...}</c>.</summary>
+public sealed record DataBody<T>(T Data);

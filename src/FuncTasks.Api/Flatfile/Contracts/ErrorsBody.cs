@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Flatfile;
+
+/// <summary>Every error body of this dialect: <c>{errors: [{key?, message}]}</c>; <c>key</c> names the field at fault.</summary>
+public sealed record ErrorsBody(IReadOnlyList<JobError> Errors);

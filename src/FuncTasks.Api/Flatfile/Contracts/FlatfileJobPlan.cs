@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record FlatfileJobPlan(
+    IReadOnlyList<FlatfilePlanStep> Steps,
+    IReadOnlyList<JsonElement> FieldMapping,
+    IReadOnlyList<JsonElement> UnmappedSourceFields,
+    IReadOnlyList<JsonElement> UnmappedDestinationFields);

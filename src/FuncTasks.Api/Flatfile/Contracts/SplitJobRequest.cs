@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Flatfile;
+
+/// <param name="Parts">A number of parts, or an array with each part's partData.</param>
+public sealed record SplitJobRequest(JsonElement Parts, bool? RunInParallel);

@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Vcf;
+
+public sealed record VcfPageMetadata(int PageNumber, int PageSize, int TotalElements, int TotalPages);

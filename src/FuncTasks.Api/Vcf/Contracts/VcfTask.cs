@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace FuncTasks.Api.Vcf;
+
+/// <summary>The VMware Cloud Foundation Task (see reference/vcf-tasks-openapi-subset.json).</summary>
+public sealed record VcfTask(
+    string Id,
+    string Name,
+    string Type,
+    string Status,
+    string CreationTimestamp,
+    string? CompletionTimestamp,
+    IReadOnlyList<VcfSubTask>? SubTasks,
+    IReadOnlyList<VcfError> Errors,
+    string? ResolutionStatus,
+    bool IsCancellable,
+    bool IsRetryable);

@@ -1,0 +1,13 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Core.Actions;
+
+/// <summary>The system resolver.</summary>
+public sealed class DnsHttpHostResolver : IHttpHostResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        Dns.GetHostAddressesAsync(host, cancellationToken);
+}

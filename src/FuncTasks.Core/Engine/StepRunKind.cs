@@ -1,0 +1,27 @@
+using System.Runtime.ExceptionServices;
+using FuncTasks.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FuncTasks.Core.Engine;
+
+public enum StepRunKind
+{
+    /// <summary>The task is not in progress (finished, cancelled, stale generation) or does not exist.</summary>
+    NothingToDo,
+
+    /// <summary>A step completed and more steps follow.</summary>
+    StepCompleted,
+    TaskSucceeded,
+    StepFailed,
+
+    /// <summary>An external step waits for someone to complete it.</summary>
+    Waiting,
+    Cancelled,
+
+    /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
+    Interrupted,
+
+    /// <summary>Under an orchestrator: the next step is a <c>delay</c> step whose time has not passed; nothing ran (see <see cref="StepRunOutcome.DelayLeft"/>).</summary>
+    DelayPending,
+}

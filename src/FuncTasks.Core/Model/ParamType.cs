@@ -1,0 +1,10 @@
+using System.Globalization;
+
+namespace FuncTasks.Core.Model;
+
+public enum ParamType
+{
+    STRING,
+    LONG,
+    DOUBLE,
+}
