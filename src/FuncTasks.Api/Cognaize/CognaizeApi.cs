@@ -1,10 +1,11 @@
 using System.Text.Json;
+using FuncTasks.Api.OpenApi;
 using FuncTasks.Api.Pipeline;
 using FuncTasks.Api.WireFormat;
 using FuncTasks.Core;
 using FuncTasks.Core.Commands;
-using FuncTasks.Core.Model;
 using FuncTasks.Core.Definitions;
+using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,9 +18,14 @@ public static class CognaizeApi
 {
     private const int MaxEchoedLength = 100;
 
+    public const string Tag = "Processes (Cognaize)";
+
+    /// <summary>What the dialect adds to the services: its part of the OpenAPI document.</summary>
+    public static IServiceCollection AddCognaize(this IServiceCollection services) => services.AddDialectOpenApi<CognaizeOpenApi>();
+
     public static IEndpointRouteBuilder MapCognaizeApi(this IEndpointRouteBuilder app)
     {
-        var processes = app.MapGroup("/api/v1/processes").WithTags("Processes (Cognaize)").ProducesLimits(typeof(CognaizeEnvelope));
+        var processes = app.MapGroup("/api/v1/processes").WithTags(Tag).ProducesLimits(typeof(CognaizeEnvelope));
         processes.MapPost("/start", (Func<HttpContext, Task<IResult>>)StartAsync)
             .WithName("StartProcess").WithSummary("Start a process from a stored workflow; start params fill or override step params by name")
             .Accepts<StartProcessRequest>("application/json")
@@ -36,7 +42,7 @@ public static class CognaizeApi
             .WithName("GetProcess").WithSummary("A process with every step, its params in force and its attempts")
             .Produces<CognaizeEnvelope>(200).Produces<CognaizeEnvelope>(401).Produces<CognaizeEnvelope>(412).Produces<CognaizeEnvelope>(500);
 
-        var workflows = app.MapGroup("/api/v1/workflows").WithTags("Processes (Cognaize)").ProducesLimits(typeof(CognaizeEnvelope));
+        var workflows = app.MapGroup("/api/v1/workflows").WithTags(Tag).ProducesLimits(typeof(CognaizeEnvelope));
         workflows.MapPost("", (Func<HttpContext, Task<IResult>>)CreateWorkflowAsync)
             .WithName("CreateWorkflow").WithSummary("Store a workflow definition; a param with a type and no value is an input given at start")
             .Accepts<CreateWorkflowRequest>("application/json")

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FuncTasks.Api.OpenApi;
 using FuncTasks.Api.Pipeline;
 using FuncTasks.Api.WireFormat;
 using FuncTasks.Core;
@@ -7,6 +8,7 @@ using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 
@@ -19,9 +21,18 @@ public static class DrApi
     public const int MaxLimit = 1000;
     private const int MaxEchoedLength = 100;
 
+    public const string Tag = "Task info (VMware Live Site Recovery)";
+
+    /// <summary>What the dialect adds to the services: its options and its part of the OpenAPI document.</summary>
+    public static IServiceCollection AddDr(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DrOptions>().Bind(configuration.GetSection(DrOptions.Section));
+        return services.AddDialectOpenApi<DrOpenApi>();
+    }
+
     public static RouteGroupBuilder MapDrApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/tasks").WithTags("Task info (VMware Live Site Recovery)").ProducesLimits(typeof(DrResponseError));
+        var group = app.MapGroup("/tasks").WithTags(Tag).ProducesLimits(typeof(DrResponseError));
         group.MapGet("", (Func<HttpContext, Task<IResult>>)ListAsync)
             .WithName("GetAllTasksInfo").WithSummary("List tasks with limit/offset, filter_property + filter (status, type), sort_by + order_by")
             .Produces<DrTaskList>().Produces<DrResponseError>(400).Produces(401).Produces<DrResponseError>(403).Produces<DrResponseError>(500);

@@ -19,9 +19,11 @@ public static class FlatfileApi
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 20;
 
+    public const string Tag = "Jobs (Flatfile)";
+
     public static RouteGroupBuilder MapFlatfileApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/jobs").WithTags("Jobs (Flatfile)").ProducesLimits(typeof(ErrorsBody));
+        var group = app.MapGroup("/v1/jobs").WithTags(Tag).ProducesLimits(typeof(ErrorsBody));
         group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateJob").WithSummary("Create a job: manual (created) or immediate (ready, or executing with a plan)")
             .Accepts<CreateJobRequest>("application/json").Produces<DataBody<FlatfileJob>>().ProducesErrors(400, 401, 403, 409);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncTasks.Api.OpenApi;
 using FuncTasks.Core.Commands.Agents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +29,11 @@ public static class FlatfileServices
         PartFields = new Dictionary<string, JsonElement> { ["trigger"] = JsonSerializer.SerializeToElement(FlatfileJobFields.ImmediateTrigger) },
     };
 
+    /// <summary>What the dialect adds to the services: the jobs' handler and its part of the OpenAPI document.</summary>
     public static IServiceCollection AddFlatfile(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(Origin, (sp, _) => ActivatorUtilities.CreateInstance<AgentTaskHandler>(sp, Profile));
-        return services;
+        return services.AddDialectOpenApi<FlatfileOpenApi>();
     }
 
     /// <summary>The jobs' handler of this request's services.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncTasks.Api.OpenApi;
 using FuncTasks.Api.Pipeline;
 using FuncTasks.Api.WireFormat;
 using FuncTasks.Core;
@@ -17,9 +18,14 @@ public static class VcfApi
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 20;
 
+    public const string Tag = "Tasks (VMware Cloud Foundation)";
+
+    /// <summary>What the dialect adds to the services: its part of the OpenAPI document.</summary>
+    public static IServiceCollection AddVcf(this IServiceCollection services) => services.AddDialectOpenApi<VcfOpenApi>();
+
     public static RouteGroupBuilder MapVcfApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/tasks").WithTags("Tasks (VMware Cloud Foundation)").ProducesLimits(typeof(VcfError));
+        var group = app.MapGroup("/v1/tasks").WithTags(Tag).ProducesLimits(typeof(VcfError));
         group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateTask").WithSummary("Create a task of ordered steps; it starts at once")
             .Accepts<VcfCreateTaskRequest>("application/json")

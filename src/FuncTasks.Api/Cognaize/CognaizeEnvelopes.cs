@@ -1,11 +1,11 @@
 using System.Text.Json;
-using FuncTasks.Api.Cognaize;
+using FuncTasks.Api.OpenApi;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
-namespace FuncTasks.Api.OpenApi;
+namespace FuncTasks.Api.Cognaize;
 
 /// <summary>
 /// The Cognaize dialect answers everything in one envelope, <c>{message, timestamp, data, version}</c>, whose
