@@ -118,7 +118,7 @@ internal sealed class WireSchemas
             return Nullable.GetUnderlyingType(property.PropertyType) is not null;
         }
 
-        // A generic contract's T (DataBody<T>.Data) holds what the dialect put there: never null.
+        // A generic contract's T (a body {data: T}) holds what the dialect put there: never null.
         if (member is PropertyInfo info && info.DeclaringType?.IsGenericType == true
             && info.DeclaringType.GetGenericTypeDefinition().GetProperty(info.Name)?.PropertyType.IsGenericParameter == true)
         {

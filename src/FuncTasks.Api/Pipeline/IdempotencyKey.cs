@@ -10,9 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FuncTasks.Api.Pipeline;
 
 /// <summary>
-/// The <c>Idempotency-Key</c> header of the creating endpoints (<c>POST /v1/tasks</c>, <c>POST /v1/jobs</c>,
-/// <c>POST /api/v1/processes/start</c>): the same key and body within the window returns the first result (same id)
-/// and creates nothing; the same key with another body is refused with 409. Keys are scoped per API key and endpoint.
+/// The <c>Idempotency-Key</c> header of the creating endpoints (each dialect's create): the same key and body
+/// within the window returns the first result (same id) and creates nothing; the same key with another body is
+/// refused with 409. Keys are scoped per API key and endpoint.
 /// A replayed answer carries <c>Idempotent-Replayed: true</c>.
 /// </summary>
 public static class IdempotencyKey
