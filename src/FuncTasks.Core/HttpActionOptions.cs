@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace FuncTasks.Core;
 
 /// <summary>The <c>http</c> action's settings (configuration section <c>FuncTasks:Http</c>).</summary>

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-
 namespace FuncTasks.Api.Pipeline;
 
 /// <summary>One API key: <c>FuncTasks:Auth:Keys:0:Name|Secret|Role</c> (Role <c>reader</c> or <c>operator</c>).</summary>

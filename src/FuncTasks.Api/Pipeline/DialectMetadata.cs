@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
-
 namespace FuncTasks.Api.Pipeline;
 
 /// <summary>OpenAPI metadata shared by every endpoint of a dialect.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FuncTasks.Api.OpenApi;
 using FuncTasks.Api.Pipeline;
 using FuncTasks.Api.WireFormat;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Logging;
 
 namespace FuncTasks.Core.Actions;
 

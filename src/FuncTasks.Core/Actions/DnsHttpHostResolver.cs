@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Actions;
 

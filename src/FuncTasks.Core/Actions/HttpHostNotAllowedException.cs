@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Actions;
 

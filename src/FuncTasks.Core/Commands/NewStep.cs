@@ -1,6 +1,5 @@
 using FuncTasks.Core.Engine;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Commands;
 

@@ -1,6 +1,5 @@
 using FuncTasks.Core.Actions;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Engine;
 

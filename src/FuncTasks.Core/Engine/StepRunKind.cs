@@ -1,7 +1,5 @@
 using System.Runtime.ExceptionServices;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Engine;
 

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Idempotency;
 

@@ -1,7 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using FuncTasks.Core.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Idempotency;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FuncTasks.Core.Model;
 
 public enum ParamType

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FuncTasks.Core.Model;
 
 /// <summary>Step parameters keyed by name (ordinal, case-sensitive).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Core.Model;
 
 /// <summary>What kind of change an audit event records.</summary>

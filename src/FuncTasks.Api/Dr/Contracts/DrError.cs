@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Dr;
 
 /// <summary>A failure as a serialised exception: the task's error, its <c>cause</c> the action's exception (recursive).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Dr;
 
 public sealed record DrListMeta(IReadOnlyList<DrMetaError> Errors, int Total, int Offset, int Limit);

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Dr;
 
 public sealed record DrMetaError(string Code, string Message, string? Field);

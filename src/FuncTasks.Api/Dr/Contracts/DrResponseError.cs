@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Dr;
 
 /// <summary>ResponseError: the body of 400, 403 and 500 (<c>op_id</c> is a uuid that is in the log).</summary>

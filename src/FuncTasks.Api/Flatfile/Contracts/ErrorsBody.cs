@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Flatfile;
 
 /// <summary>Every error body of this dialect: <c>{errors: [{key?, message}]}</c>; <c>key</c> names the field at fault.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>The body of <c>POST /v1/tasks</c> (documentation shape; the handler parses it by hand for precise errors).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>The VCF Error object (every error body of this dialect, and the errors of a task).</summary>

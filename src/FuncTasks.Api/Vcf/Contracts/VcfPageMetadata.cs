@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Vcf;
 
 public sealed record VcfPageMetadata(int PageNumber, int PageSize, int TotalElements, int TotalPages);

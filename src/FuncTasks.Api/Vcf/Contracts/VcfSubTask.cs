@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>A step as a VCF SubTask, with its step <c>id</c> (usable as a processStepId).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>The VMware Cloud Foundation Task (see reference/vcf-tasks-openapi-subset.json).</summary>
