@@ -78,9 +78,10 @@ public static class ProcessesApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
             var given = JsonBody.Params(body.Property("params"), "params") ?? [];
+            var retry = RetryJson.Parse(body.Property("retry"), "retry");
             var start = http.RequestServices.GetRequiredService<StartProcessHandler>();
             var outcome = await IdempotencyKey.CreateAsync(http, body,
-                async (id, ct) => (await start.HandleAsync(new StartProcess(workflowId, given, id), ct)).Process);
+                async (id, ct) => (await start.HandleAsync(new StartProcess(workflowId, given, id) { Retry = retry }, ct)).Process);
             var process = outcome.Snapshot;
             var first = process.Steps[0];
             return ProcessesDialect.Ok(http, "Process started", new ProcessStartedData(

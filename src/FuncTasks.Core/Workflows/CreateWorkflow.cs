@@ -31,7 +31,11 @@ public sealed class CreateWorkflowHandler(
             Description = command.Description,
             CreatedAt = now,
             Steps = command.Steps!.Select(s => new WorkflowStep(
-                s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)).ToList(),
+                s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)
+            {
+                Retry = s.Retry,
+                TimeoutSeconds = s.TimeoutSeconds,
+            }).ToList(),
         };
         return await store.CreateAsync(workflow, cancellationToken);
     }
@@ -89,6 +93,8 @@ public sealed class CreateWorkflowHandler(
                 throw new InvalidRequestException($"{field}.name", $"{field}: another step is already named '{step.Name.Trim()}'; step names must be unique in a workflow.");
             }
 
+            TaskValidation.ValidateRetry(step.Retry, $"{field}.retry");
+            TaskValidation.ValidateTimeout(step.TimeoutSeconds, $"{field}.timeoutSeconds");
             var parameters = step.Params ?? StepParams.Empty;
             var values = parameters.Where(p => !WorkflowParams.IsInput(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             if (values.Count == parameters.Count)

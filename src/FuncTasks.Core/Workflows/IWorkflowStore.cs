@@ -19,6 +19,11 @@ public sealed record WorkflowDefinition
 
 public sealed record WorkflowStep(string Name, string Action, string? Description, IReadOnlyDictionary<string, ParamValue> Params)
 {
+    /// <summary>The step's retry policy, given to every process started from the workflow.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+
     /// <summary>The declared parameters that have no value yet (inputs to give at start).</summary>
     public IEnumerable<string> Inputs => Params.Where(p => WorkflowParams.IsInput(p.Value)).Select(p => p.Key);
 }

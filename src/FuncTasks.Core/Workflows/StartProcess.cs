@@ -9,7 +9,11 @@ namespace FuncTasks.Core.Workflows;
 /// input or replacing the default; <c>stepName.param</c> applies to that one step only (and may add a parameter
 /// it does not declare). A step-qualified value wins over a plain one.
 /// </param>
-public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params, Guid? Id = null);
+public sealed record StartProcess(Guid WorkflowId, IReadOnlyDictionary<string, ParamValue>? Params, Guid? Id = null)
+{
+    /// <summary>The process's default retry policy, for its steps whose workflow step has none.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+}
 
 /// <summary>Starts a process (a task with origin <c>process</c>) from a stored workflow definition.</summary>
 public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHandler create, TaskValidation validation)
@@ -35,7 +39,10 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
 
         var extensions = JsonSerializer.Serialize(new ProcessExtensions(workflow.Id));
         var snapshot = await create.HandleAsync(
-            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: Origin, Extensions: extensions, Id: command.Id),
+            new CreateTask(workflow.Name, workflow.Type, workflow.Description, steps, Start: true, Origin: Origin, Extensions: extensions, Id: command.Id)
+            {
+                Retry = command.Retry,
+            },
             cancellationToken);
         return (workflow, snapshot);
     }
@@ -104,7 +111,7 @@ public sealed class StartProcessHandler(IWorkflowStore workflows, CreateTaskHand
             }
         }
 
-        return workflow.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i])).ToList();
+        return workflow.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i]) { Retry = s.Retry, TimeoutSeconds = s.TimeoutSeconds }).ToList();
     }
 
     private static ParamValue Checked(WorkflowStep step, string name, string key, ParamValue value)

@@ -266,6 +266,8 @@ public sealed partial class JobsHandler(
             }
 
             validation.ValidateStep(plan[i].Action, plan[i].Params ?? StepParams.Empty, item);
+            TaskValidation.ValidateRetry(plan[i].Retry, item + ".retry");
+            TaskValidation.ValidateTimeout(plan[i].TimeoutSeconds, item + ".timeoutSeconds");
         }
     }
 
