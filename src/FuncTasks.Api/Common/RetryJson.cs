@@ -13,7 +13,7 @@ public static class RetryJson
 {
     private static readonly string[] Fields = ["maxAttempts", "intervalSeconds", "backoffRate", "maxIntervalSeconds", "nonRetryable"];
 
-    /// <summary>The policy in <paramref name="element"/>; null when absent. Missing fields take the defaults (1, 1 s, 2, 60 s).</summary>
+    /// <summary>The policy in <paramref name="element"/>; null when absent. <c>maxAttempts</c> is required; the others default to 1 s, 2, 60 s.</summary>
     public static StepRetryPolicy? Parse(JsonElement? element, string field)
     {
         if (element is not { } e)
@@ -37,7 +37,9 @@ public static class RetryJson
 
         var policy = new StepRetryPolicy
         {
-            MaxAttempts = e.Property("maxAttempts") is { } max ? WholeNumber(max, $"{field}.maxAttempts") : StepRetryPolicy.Once.MaxAttempts,
+            MaxAttempts = e.Property("maxAttempts") is { } max
+                ? WholeNumber(max, $"{field}.maxAttempts")
+                : throw new InvalidRequestException($"{field}.maxAttempts", $"'{field}' needs 'maxAttempts': how many attempts in all, 1 to {StepRetryPolicy.MaxAttemptsCap}."),
             IntervalSeconds = e.Property("intervalSeconds") is { } interval ? Number(interval, $"{field}.intervalSeconds") : StepRetryPolicy.Once.IntervalSeconds,
             BackoffRate = e.Property("backoffRate") is { } rate ? Number(rate, $"{field}.backoffRate") : StepRetryPolicy.Once.BackoffRate,
             MaxIntervalSeconds = e.Property("maxIntervalSeconds") is { } cap ? Number(cap, $"{field}.maxIntervalSeconds") : StepRetryPolicy.Once.MaxIntervalSeconds,
