@@ -26,6 +26,32 @@ public sealed class EngineOptions
 
     /// <summary>Longest wait between two tries during a storage outage: how late, at most, work resumes once it returns.</summary>
     public TimeSpan OutageBackoffMax { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The retry policy of steps whose step and task say none (<c>FuncTasks:Engine:Retry:*</c>); by default one attempt.</summary>
+    public RetryOptions Retry { get; set; } = new();
+}
+
+/// <summary>The default retry policy (configuration section <c>FuncTasks:Engine:Retry</c>), fields as in a step's <c>retry</c>.</summary>
+public sealed class RetryOptions
+{
+    public int MaxAttempts { get; set; } = 1;
+
+    public double IntervalSeconds { get; set; } = 1;
+
+    public double BackoffRate { get; set; } = 2;
+
+    public double MaxIntervalSeconds { get; set; } = 60;
+
+    public IList<string> NonRetryable { get; } = [];
+
+    public Model.StepRetryPolicy ToPolicy() => new()
+    {
+        MaxAttempts = MaxAttempts,
+        IntervalSeconds = IntervalSeconds,
+        BackoffRate = BackoffRate,
+        MaxIntervalSeconds = MaxIntervalSeconds,
+        NonRetryable = NonRetryable.Count == 0 ? null : [.. NonRetryable],
+    };
 }
 
 /// <summary>The <c>http</c> action's settings (configuration section <c>FuncTasks:Http</c>).</summary>

@@ -74,7 +74,16 @@ public sealed record FlatfilePlanStep(
     string? StartedAt,
     string? FinishedAt,
     JobStepError? Error,
-    string? Output);
+    string? Output)
+{
+    /// <summary>The step's retry policy (absent when it has none).</summary>
+    public Common.RetryContract? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+
+    /// <summary>While the step waits to be tried again after a failure: when its next attempt is due.</summary>
+    public string? NextAttemptAt { get; init; }
+}
 
 /// <summary>A typed parameter: <c>{strValue | longValue | doubleValue, type: STRING | LONG | DOUBLE}</c>.</summary>
 public sealed record JobParam(string? StrValue, long? LongValue, double? DoubleValue, string Type);
@@ -107,7 +116,9 @@ public sealed record CreateJobRequest(
 
 public sealed record CreateJobPlan(IReadOnlyList<CreateJobStep> Steps);
 
-public sealed record CreateJobStep(string Name, string Action, string? Description, [property: JsonPropertyName("params")] IReadOnlyDictionary<string, JobParam>? Params);
+public sealed record CreateJobStep(
+    string Name, string Action, string? Description, [property: JsonPropertyName("params")] IReadOnlyDictionary<string, JobParam>? Params,
+    Common.RetryContract? Retry = null, int? TimeoutSeconds = null);
 
 public sealed record AckJobRequest(string? Info, int? Progress, string? EstimatedCompletionAt);
 

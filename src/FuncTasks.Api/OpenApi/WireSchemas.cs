@@ -105,6 +105,11 @@ internal sealed class WireSchemas
     private static JsonSerializerOptions? WireOptions(Type type)
     {
         var contract = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        if (contract == typeof(RetryContract))
+        {
+            return Wire.CamelCase; // shared by the camelCase dialects
+        }
+
         return contract.Namespace switch
         {
             "FuncTasks.Api.TaskInfo" => TaskInfoDialect.Json,

@@ -39,7 +39,16 @@ public sealed record ProcessStepView(
     string? CompletedAt,
     string? Output,
     ProcessError? Error,
-    IReadOnlyList<ProcessStepAttemptView> Attempts);
+    IReadOnlyList<ProcessStepAttemptView> Attempts)
+{
+    /// <summary>The step's own retry policy (absent when it has none).</summary>
+    public Common.RetryContract? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+
+    /// <summary>While the step waits to be tried again after a failure: when its next attempt is due.</summary>
+    public string? NextAttemptAt { get; init; }
+}
 
 /// <summary>One finished attempt of a step, with the parameters it ran with.</summary>
 public sealed record ProcessStepAttemptView(
@@ -61,13 +70,19 @@ public sealed record WorkflowView(
     string CreatedAt,
     IReadOnlyList<WorkflowStepView> Steps);
 
-public sealed record WorkflowStepView(string Name, string Action, string? Description, IReadOnlyDictionary<string, ProcessParam> Params);
+public sealed record WorkflowStepView(string Name, string Action, string? Description, IReadOnlyDictionary<string, ProcessParam> Params)
+{
+    /// <summary>The step's retry policy (absent when it has none).</summary>
+    public Common.RetryContract? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+}
 
 /// <summary>Body of restart-failed-step and complete-step (documentation shape; parsed by hand for precise 412s).</summary>
 public sealed record ProcessStepRequest(string ProcessStepId, IReadOnlyDictionary<string, ProcessParam>? Params);
 
 /// <summary>Body of start (documentation shape).</summary>
-public sealed record StartProcessRequest(string WorkflowId, IReadOnlyDictionary<string, ProcessParam>? Params);
+public sealed record StartProcessRequest(string WorkflowId, IReadOnlyDictionary<string, ProcessParam>? Params, Common.RetryContract? Retry = null);
 
 /// <summary>Body of POST /api/v1/workflows (documentation shape).</summary>
 public sealed record CreateWorkflowRequest(string Name, string? Type, string? Description, IReadOnlyList<WorkflowStepView> Steps);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FuncTasks.Api.Common;
 
 namespace FuncTasks.Api.Tasks;
 
@@ -14,7 +15,11 @@ public sealed record VcfTask(
     IReadOnlyList<VcfError> Errors,
     string? ResolutionStatus,
     bool IsCancellable,
-    bool IsRetryable);
+    bool IsRetryable)
+{
+    /// <summary>The task's default retry policy for its steps (FuncTasks' addition; absent when none was given).</summary>
+    public RetryContract? Retry { get; init; }
+}
 
 /// <summary>A step as a VCF SubTask, with its step <c>id</c> (usable as a processStepId).</summary>
 public sealed record VcfSubTask(
@@ -25,7 +30,17 @@ public sealed record VcfSubTask(
     string Status,
     string CreationTimestamp,
     string? CompletionTimestamp,
-    IReadOnlyList<VcfError> Errors);
+    IReadOnlyList<VcfError> Errors)
+{
+    /// <summary>The step's own retry policy (FuncTasks' addition; absent when it has none).</summary>
+    public RetryContract? Retry { get; init; }
+
+    /// <summary>The step's time limit per attempt, in seconds (FuncTasks' addition).</summary>
+    public int? TimeoutSeconds { get; init; }
+
+    /// <summary>While the step waits to be tried again after a failure: when its next attempt is due (FuncTasks' addition).</summary>
+    public string? NextAttemptAt { get; init; }
+}
 
 /// <summary>The VCF Error object (every error body of this dialect, and the errors of a task).</summary>
 public sealed record VcfError(
@@ -50,13 +65,16 @@ public sealed record VcfCreateTaskRequest(
     string Name,
     string Type,
     string? Description,
-    IReadOnlyList<VcfCreateStep> Steps);
+    IReadOnlyList<VcfCreateStep> Steps,
+    RetryContract? Retry = null);
 
 public sealed record VcfCreateStep(
     string Name,
     string Action,
     string? Description,
-    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, ParamContract>? Params);
+    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, ParamContract>? Params,
+    RetryContract? Retry = null,
+    int? TimeoutSeconds = null);
 
 /// <summary>A typed parameter on the wire: <c>{strValue | longValue | doubleValue, type: STRING | LONG | DOUBLE}</c>.</summary>
 public sealed record ParamContract(string? StrValue, long? LongValue, double? DoubleValue, string Type);

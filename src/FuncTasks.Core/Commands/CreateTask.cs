@@ -6,6 +6,12 @@ namespace FuncTasks.Core.Commands;
 
 public sealed record NewStep(string? Name, string? Action, string? Description, IReadOnlyDictionary<string, ParamValue>? Params)
 {
+    /// <summary>The step's retry policy (null: the task's, then the configured default).</summary>
+    public StepRetryPolicy? Retry { get; init; }
+
+    /// <summary>Longest one attempt may run, in seconds.</summary>
+    public int? TimeoutSeconds { get; init; }
+
     /// <summary>The step row of a validated new step: pending, names trimmed, action lower-case.</summary>
     public TaskStep ToPendingStep(Guid taskId, int index, DateTimeOffset now) => new()
     {
@@ -17,6 +23,8 @@ public sealed record NewStep(string? Name, string? Action, string? Description, 
         Params = Params ?? StepParams.Empty,
         Status = StepState.Pending,
         CreatedAt = now,
+        Retry = Retry,
+        TimeoutSeconds = TimeoutSeconds,
     };
 }
 
@@ -31,7 +39,11 @@ public sealed record CreateTask(
     bool Start = true,
     string Origin = TaskRecord.DefaultOrigin,
     string? Extensions = null,
-    Guid? Id = null);
+    Guid? Id = null)
+{
+    /// <summary>The default retry policy of the task's steps.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+}
 
 public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, TaskValidation validation)
 {
@@ -53,6 +65,7 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
             Generation = command.Start ? 1 : 0,
             Origin = command.Origin,
             Extensions = command.Extensions,
+            Retry = command.Retry,
         };
         var steps = command.Steps!.Select((s, i) => s.ToPendingStep(id, i, now)).ToList();
 

@@ -26,7 +26,8 @@ public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, Time
 
 /// <summary>
 /// What one step run reports to the orchestrator: the outcome, and when the task's next step is a
-/// <c>delay</c> how long the orchestrator waits (on a durable timer) before running it.
+/// <c>delay</c> or waits for its next attempt how long the orchestrator waits (on a durable timer) before running it;
+/// with <see cref="StepRunKind.Waiting"/>, how long until the external step's <c>timeoutSeconds</c> ends its attempt.
 /// <paramref name="Broken"/> is set when the host could not run the step to an outcome at all
 /// (its activity failed on every attempt, e.g. storage unreachable).
 /// </summary>
@@ -78,6 +79,7 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 {
     private bool _lookAhead = true;
     private TimeSpan? _nextDelay;
+    private TimeSpan? _timeoutAfter;
 
     /// <summary>The run as it stands (its generation moves on with each resume).</summary>
     public TaskRun Run { get; private set; } = start;
@@ -105,7 +107,8 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
-        _nextDelay = report.NextDelay;
+        _nextDelay = report.Kind == StepRunKind.Waiting ? null : report.NextDelay;
+        _timeoutAfter = report.Kind == StepRunKind.Waiting ? report.NextDelay : null;
         return report.Broken is { } failure ? await BrokenAsync(failure) : report.Kind;
     }
 
@@ -119,10 +122,19 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 
     public async Task<bool> WaitForResumeAsync(StepRunKind reason)
     {
-        var generation = await orchestration.WaitForResumeAsync(Run.ResumeTimeout);
+        // An external step with timeoutSeconds: waited for until then at most; the step then runs again and fails as a timeout.
+        var timeout = _timeoutAfter is { } t && t < Run.ResumeTimeout ? t : (TimeSpan?)null;
+        _timeoutAfter = null;
+        var generation = await orchestration.WaitForResumeAsync(timeout ?? Run.ResumeTimeout);
         if (generation is not { } g)
         {
-            return false;
+            if (timeout is null)
+            {
+                return false;
+            }
+
+            _lookAhead = true;
+            return true;
         }
 
         Run = Run with { Generation = Math.Max(Run.Generation, g) };
@@ -179,7 +191,12 @@ public sealed class TaskRunActivities(
             return new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft);
         }
 
-        return new StepReport(outcome.Kind, outcome.Kind == StepRunKind.StepCompleted ? DelayBefore(outcome.Snapshot, run.Generation) : null);
+        return new StepReport(outcome.Kind, outcome.Kind switch
+        {
+            StepRunKind.StepCompleted => DelayBefore(outcome.Snapshot, run.Generation),
+            StepRunKind.Waiting => outcome.DelayLeft,
+            _ => null,
+        });
     }
 
     private async Task SignalCancelAsync(Guid taskId, CancellationToken stop)
