@@ -34,7 +34,9 @@ public static class FuncTasksApi
         services.AddFuncTasksCore();
         // A task and its steps are inserted in one entity-group transaction (at most 100 entities): refuse to start
         // with a MaxSteps that could not be stored rather than fail a request later.
-        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.Retry.ToPolicy().Problem() is null, "FuncTasks:Engine:Retry is not a valid retry policy (maxAttempts 1–10, intervals 0–86400 s, backoffRate 1–10, known nonRetryable classes).")
+            .ValidateOnStart();
         services.Configure<HttpActionOptions>(configuration.GetSection(HttpActionOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<ApiKeyAuthenticator>();

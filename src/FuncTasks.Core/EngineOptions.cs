@@ -26,4 +26,7 @@ public sealed class EngineOptions
 
     /// <summary>Longest wait between two tries during a storage outage: how late, at most, work resumes once it returns.</summary>
     public TimeSpan OutageBackoffMax { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The retry policy of steps whose step and task say none (<c>FuncTasks:Engine:Retry:*</c>); by default one attempt.</summary>
+    public RetryOptions Retry { get; set; } = new();
 }

@@ -158,9 +158,16 @@ public sealed partial class QueueTaskRunner(
             return;
         }
 
-        if (message.DequeueCount > _options.MaxDequeueCount)
+        if (message.DequeueCount - run.Waits > _options.MaxDequeueCount)
         {
             await poisoned.HandleAsync(run.TaskId, run.Generation, message.DequeueCount, stopping);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            return;
+        }
+
+        if (run.TimeoutAttempt is { } timed && !await StillWaitingAsync(run.TaskId, run.TimeoutStep, timed, stopping))
+        {
+            // The external step this message waited for is done: another run message carries the task on.
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             return;
         }
@@ -179,10 +186,27 @@ public sealed partial class QueueTaskRunner(
             // A lost message does not interrupt the running step: "lost" may be a renewal whose answer was lost (the SDK's
             // retry then meets a new pop receipt). The step finishes and stores its outcome under its ETags; no further
             // step starts (EnsureOwnedAsync), and whoever receives the message next carries on from there.
-            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, lease, run, started, stopping, stopping));
+            var context = new QueueLoopContext(executor, lease, run, started, stopping, stopping);
+            var outcome = await TaskLoop.RunAsync(context);
             if (outcome == StepRunKind.Interrupted)
             {
                 // Host stopping or message lost: leave it; it reappears and the step runs again.
+                return;
+            }
+
+            if (context.WakeAfter is { } wake)
+            {
+                // A step waits for its next attempt (or an external step for its timeout): no worker waits, the message
+                // comes back when it is due (at most a queue's 7 days at a time), to whichever host receives it.
+                var visible = wake < MaxVisibility ? wake : MaxVisibility;
+                var external = outcome == StepRunKind.Waiting ? context.WaitingStep : null;
+                await lease.ReleaseAsync(visible, CancellationToken.None, (run with
+                {
+                    Waits = message.DequeueCount,
+                    TimeoutStep = external?.Index,
+                    TimeoutAttempt = external?.ActiveAttempt,
+                }).ToJson());
+                LogWaiting(run.TaskId, visible.TotalSeconds);
                 return;
             }
 
@@ -194,6 +218,12 @@ public sealed partial class QueueTaskRunner(
             LogRunFailed(ex, run.TaskId, message.DequeueCount, backoff.TotalSeconds);
             await lease.ReleaseAsync(backoff, CancellationToken.None);
         }
+    }
+
+    private async Task<bool> StillWaitingAsync(Guid taskId, int? index, int attempt, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.GetAsync(taskId, includeAttempts: false, cancellationToken);
+        return snapshot?.Steps.FirstOrDefault(s => s.Index == index) is { Status: StepState.Started } step && step.ActiveAttempt == attempt;
     }
 
     private async Task CheckCancelledAsync(Guid taskId, CancellationToken cancellationToken)
@@ -214,6 +244,12 @@ public sealed partial class QueueTaskRunner(
         private StepRunOutcome? _previous = started is null ? null : StepRunOutcome.Nothing(started);
         private bool _first = true;
 
+        /// <summary>When the run ended because the task waits (a retry's next attempt, an external step's timeout): how long.</summary>
+        public TimeSpan? WakeAfter => _previous is { Kind: StepRunKind.DelayPending or StepRunKind.Waiting, DelayLeft: { } left } ? left : null;
+
+        /// <summary>The external step the run ended waiting for.</summary>
+        public TaskStep? WaitingStep => _previous is { Kind: StepRunKind.Waiting, Snapshot: { } snapshot } ? snapshot.NextRunnableStep : null;
+
         public async Task<StepRunKind> RunNextStepAsync()
         {
             // After a storage outage the message may have become visible and been received by another worker, which
@@ -232,6 +268,9 @@ public sealed partial class QueueTaskRunner(
         /// <summary>The queue runner never waits: a retry, restart or completion schedules a new run message.</summary>
         public Task<bool> WaitForResumeAsync(StepRunKind reason) => Task.FromResult(false);
     }
+
+    /// <summary>The longest an Azure Storage queue message can stay invisible (7 days), less a minute of margin.</summary>
+    private static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
     public override void Dispose()
     {
@@ -253,6 +292,9 @@ public sealed partial class QueueTaskRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Worker}: handling run message {MessageId} failed; the message reappears after its visibility timeout")]
     private partial void LogWorkerError(Exception exception, int worker, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} waits; its run message returns in {WaitSeconds} s")]
+    private partial void LogWaiting(Guid taskId, double waitSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run message {MessageId} is unreadable and was dropped")]
     private partial void LogUnreadableMessage(string messageId);

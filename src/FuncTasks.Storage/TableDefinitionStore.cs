@@ -87,11 +87,17 @@ public sealed class TableDefinitionStore(TableServiceClient service, IOptions<St
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
             Steps = json.Length == 0 ? [] : JsonSerializer.Deserialize<List<StoredStep>>(json.ToString(), Json)!
                 .Select(s => new DefinitionStep(s.Name, s.Action, s.Description,
-                    new Dictionary<string, Core.Model.ParamValue>(s.Params ?? [], StringComparer.Ordinal)))
+                    new Dictionary<string, Core.Model.ParamValue>(s.Params ?? [], StringComparer.Ordinal))
+                {
+                    Retry = s.Retry,
+                    TimeoutSeconds = s.TimeoutSeconds,
+                })
                 .ToList(),
             ETag = e.ETag.ToString(),
         };
     }
 
-    private sealed record StoredStep(string Name, string Action, string? Description, Dictionary<string, Core.Model.ParamValue>? Params);
+    private sealed record StoredStep(
+        string Name, string Action, string? Description, Dictionary<string, Core.Model.ParamValue>? Params,
+        Core.Model.StepRetryPolicy? Retry = null, int? TimeoutSeconds = null);
 }

@@ -85,9 +85,10 @@ public static class CognaizeApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
             var given = JsonBody.Params(body.Property("params"), "params") ?? [];
+            var retry = RetryJson.Parse(body.Property("retry"), "retry");
             var start = http.RequestServices.GetRequiredService<StartFromDefinitionHandler>();
             var outcome = await IdempotencyKey.CreateAsync(http, body,
-                async (id, ct) => (await start.HandleAsync(new StartFromDefinition(workflowId, given, CognaizeDialect.Origin, id), ct)).Task);
+                async (id, ct) => (await start.HandleAsync(new StartFromDefinition(workflowId, given, CognaizeDialect.Origin, id) { Retry = retry }, ct)).Task);
             var process = outcome.Snapshot;
             var first = process.Steps[0];
             return CognaizeDialect.Ok(http, "Process started", new ProcessStartedData(

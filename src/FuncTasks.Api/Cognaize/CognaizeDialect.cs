@@ -134,7 +134,12 @@ public sealed class CognaizeDialect : Dialect
                 s.Output,
                 Error(s.Error),
                 snapshot.AttemptsOf(s.Index).Select(a => new ProcessStepAttemptView(
-                    a.Number, Status(a.Outcome), Params(a.Params), Wire.Time(a.StartedAt)!, Wire.Time(a.FinishedAt)!, Error(a.Error))).ToList())).ToList(),
+                    a.Number, Status(a.Outcome), Params(a.Params), Wire.Time(a.StartedAt)!, Wire.Time(a.FinishedAt)!, Error(a.Error))).ToList())
+            {
+                Retry = RetryContract.From(s.Retry),
+                TimeoutSeconds = s.TimeoutSeconds,
+                NextAttemptAt = s.IsWaitingToRetry ? Wire.Time(s.NextAttemptAt) : null,
+            }).ToList(),
             events is null ? null : CognaizeEvents.ToViews(task.Id, events));
     }
 
@@ -144,7 +149,11 @@ public sealed class CognaizeDialect : Dialect
         workflow.Type,
         workflow.Description,
         Wire.Time(workflow.CreatedAt)!,
-        workflow.Steps.Select(s => new WorkflowStepView(s.Name, s.Action, s.Description, Params(s.Params))).ToList());
+        workflow.Steps.Select(s => new WorkflowStepView(s.Name, s.Action, s.Description, Params(s.Params))
+        {
+            Retry = RetryContract.From(s.Retry),
+            TimeoutSeconds = s.TimeoutSeconds,
+        }).ToList());
 
     private static string? StepWord(TaskConflictException conflict) => conflict.StepState is { } state ? Status(state) : null;
 

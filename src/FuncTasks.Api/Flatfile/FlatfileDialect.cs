@@ -113,7 +113,12 @@ public sealed class FlatfileDialect : Dialect
         Wire.Time(step.StartedAt),
         Wire.Time(step.Status is StepState.Completed or StepState.Failed or StepState.Cancelled ? step.CompletedAt : null),
         step.Error is { } e ? new JobStepError(e.ErrorType, e.Message) : null,
-        step.Output);
+        step.Output)
+    {
+        Retry = RetryContract.From(step.Retry),
+        TimeoutSeconds = step.TimeoutSeconds,
+        NextAttemptAt = step.IsWaitingToRetry ? Wire.Time(step.NextAttemptAt) : null,
+    };
 
     public static IResult Data(object data, int status = StatusCodes.Status200OK) => Results.Json(new DataBody<object>(data), Wire.CamelCase, statusCode: status);
 

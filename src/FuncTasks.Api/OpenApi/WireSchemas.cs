@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using FuncTasks.Api.WireFormat;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,7 @@ internal sealed class WireSchemas
             {
                 schemas[id] = TypedParam();
             }
-            else if (dialects.For(type)?.Json is { } wire && component.Properties is { Count: > 0 })
+            else if (WireOptions(type, dialects) is { } wire && component.Properties is { Count: > 0 })
             {
                 FitProperties(component, host.GetTypeInfo(type), wire.GetTypeInfo(type));
             }
@@ -69,6 +70,13 @@ internal sealed class WireSchemas
             Tighten(schema);
         }
     }
+
+    /// <summary>
+    /// The options a contract type is written with: its dialect's, or camelCase for the shared contracts of
+    /// <see cref="WireFormat"/> (used by the camelCase dialects); null for types that are no contract.
+    /// </summary>
+    private static JsonSerializerOptions? WireOptions(Type type, IReadOnlyList<IDialectOpenApi> dialects) =>
+        type.Namespace == typeof(Wire).Namespace ? Wire.CamelCase : dialects.For(type)?.Json;
 
     private static void FitProperties(OpenApiSchema schema, JsonTypeInfo host, JsonTypeInfo wire)
     {

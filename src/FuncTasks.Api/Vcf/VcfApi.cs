@@ -51,7 +51,10 @@ public static class VcfApi
         VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body), Origin: VcfDialect.Origin);
+            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body), Origin: VcfDialect.Origin)
+            {
+                Retry = RetryJson.Parse(body.Property("retry"), "retry"),
+            };
             var handler = http.RequestServices.GetRequiredService<CreateTaskHandler>();
             var outcome = await IdempotencyKey.CreateAsync(http, body, (id, ct) => handler.HandleAsync(command with { Id = id }, ct));
             var snapshot = outcome.Snapshot;

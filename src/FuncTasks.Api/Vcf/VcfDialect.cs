@@ -64,7 +64,10 @@ public sealed class VcfDialect : Dialect
             _ => null,
         },
         task.Status == TaskState.InProgress,
-        task.Status == TaskState.Failed);
+        task.Status == TaskState.Failed)
+    {
+        Retry = RetryContract.From(task.Retry),
+    };
 
     private static VcfSubTask ToSubTask(TaskStep step) => new(
         step.Id.ToString(),
@@ -74,7 +77,12 @@ public sealed class VcfDialect : Dialect
         Status(step.Status),
         Wire.Time(step.CreatedAt)!,
         Wire.Time(step.Status is StepState.Completed or StepState.Failed or StepState.Cancelled or StepState.Skipped ? step.CompletedAt : null),
-        step.Error is { } error ? [FromFailure(error, step)] : []);
+        step.Error is { } error ? [FromFailure(error, step)] : [])
+    {
+        Retry = RetryContract.From(step.Retry),
+        TimeoutSeconds = step.TimeoutSeconds,
+        NextAttemptAt = step.IsWaitingToRetry ? Wire.Time(step.NextAttemptAt) : null,
+    };
 
     public static VcfError FromFailure(FailureDetails failure, TaskStep? step)
     {

@@ -163,7 +163,7 @@ public static class JsonBody
         body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     /// <summary>
-    /// Parses <c>steps: [{name, action, description?, params?}]</c>; null when absent. The parameters are read by
+    /// Parses <c>steps: [{name, action, description?, params?, retry?, timeoutSeconds?}]</c>; null when absent. The parameters are read by
     /// <paramref name="parseParams"/> (plain values, or values and declared inputs for a workflow).
     /// </summary>
     public static List<NewStep>? Steps(JsonElement body, Func<JsonElement?, string, Dictionary<string, ParamValue>?>? parseParams = null)
@@ -192,7 +192,11 @@ public static class JsonBody
                 step.String("name", field + ".name"),
                 step.String("action", field + ".action"),
                 step.String("description", field + ".description"),
-                (parseParams ?? Params)(step.Property("params"), field + ".params")));
+                (parseParams ?? Params)(step.Property("params"), field + ".params"))
+            {
+                Retry = RetryJson.Parse(step.Property("retry"), field + ".retry"),
+                TimeoutSeconds = RetryJson.Timeout(step.Property("timeoutSeconds"), field + ".timeoutSeconds"),
+            });
         }
 
         return result;

@@ -117,7 +117,7 @@ public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGu
                 var excerpt = await ReadExcerptAsync(response, options.Value.MaxResponseExcerptBytes, timeoutSource.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new HttpStepException(method.Method, target, response.StatusCode, excerpt);
+                    throw new HttpStepException(method.Method, target, response.StatusCode, excerpt) { RetryAfter = RetryAfter(response) };
                 }
 
                 return StepResult.Completed($"{(int)response.StatusCode} {excerpt}".TrimEnd());
@@ -128,6 +128,14 @@ public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGu
             throw new HttpStepException(method.Method, target, timeout, ex);
         }
     }
+
+    /// <summary>The answer's <c>Retry-After</c> as a wait (a delta, or a date counted from the answer's own <c>Date</c>).</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when response.Headers.Date is { } sent => date > sent ? date - sent : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>A refusal in the connect callback reaches us wrapped in an HttpRequestException: surface it as itself.</summary>
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)

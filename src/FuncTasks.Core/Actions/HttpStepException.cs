@@ -29,4 +29,10 @@ public sealed class HttpStepException : Exception
 
     public int? StatusCode { get; }
     public string? BodyExcerpt { get; }
+
+    /// <summary>The call timed out (no status).</summary>
+    public bool IsTimeout => StatusCode is null && InnerException is OperationCanceledException;
+
+    /// <summary>The wait the target asked for with <c>Retry-After</c> (a 429 or 503), honoured by a retry policy when longer.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

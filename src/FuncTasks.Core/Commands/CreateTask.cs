@@ -15,7 +15,11 @@ public sealed record CreateTask(
     bool Start = true,
     string Origin = TaskRecord.DefaultOrigin,
     string? Extensions = null,
-    Guid? Id = null);
+    Guid? Id = null)
+{
+    /// <summary>The default retry policy of the task's steps.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+}
 
 public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, TaskValidation validation)
 {
@@ -37,6 +41,7 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
             Generation = command.Start ? 1 : 0,
             Origin = command.Origin,
             Extensions = command.Extensions,
+            Retry = command.Retry,
         };
         var steps = command.Steps!.Select((s, i) => s.ToPendingStep(id, i, now)).ToList();
 

@@ -43,7 +43,7 @@ public sealed class RestartFailedStepHandler(TaskMutation mutation, TaskValidati
 
         var merged = StepParams.Merge(step.Params, changes);
         validation.ValidateStep(step.Action, merged, "params");
-        var restarted = step with { Status = StepState.Started, Params = merged, Error = null, ActiveAttempt = null, CompletedAt = null };
+        var restarted = step with { Status = StepState.Started, Params = merged, Error = null, ActiveAttempt = null, CompletedAt = null, FailedAttempts = 0, NextAttemptAt = null };
         return new TaskUpdate(RetryTaskHandler.Resumed(snapshot.Task, now), [restarted]) { Operation = "restart-failed-step" };
     }
 }

@@ -25,7 +25,7 @@ public sealed class RetryTaskHandler(TaskMutation mutation)
 
         var steps = snapshot.Steps
             .Where(s => s.Status is StepState.Failed or StepState.Cancelled)
-            .Select(s => s with { Status = StepState.Pending, Error = null, ActiveAttempt = null, CompletedAt = null })
+            .Select(s => s with { Status = StepState.Pending, Error = null, ActiveAttempt = null, CompletedAt = null, FailedAttempts = 0, NextAttemptAt = null })
             .ToList();
         return new TaskUpdate(Resumed(task, now), steps) { Operation = "retry" };
     }

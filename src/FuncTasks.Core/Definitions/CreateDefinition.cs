@@ -30,7 +30,11 @@ public sealed class CreateDefinitionHandler(
             Description = command.Description,
             CreatedAt = now,
             Steps = command.Steps!.Select(s => new DefinitionStep(
-                s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)).ToList(),
+                s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)
+            {
+                Retry = s.Retry,
+                TimeoutSeconds = s.TimeoutSeconds,
+            }).ToList(),
         };
         return await store.CreateAsync(definition, cancellationToken);
     }
@@ -88,6 +92,8 @@ public sealed class CreateDefinitionHandler(
                 throw new InvalidRequestException($"{field}.name", $"{field}: another step is already named '{step.Name.Trim()}'; step names must be unique in a workflow.");
             }
 
+            TaskValidation.ValidateRetry(step.Retry, $"{field}.retry");
+            TaskValidation.ValidateTimeout(step.TimeoutSeconds, $"{field}.timeoutSeconds");
             var parameters = step.Params ?? StepParams.Empty;
             var values = parameters.Where(p => !DefinitionParams.IsInput(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             if (values.Count == parameters.Count)

@@ -11,7 +11,11 @@ namespace FuncTasks.Core.Definitions;
 /// it does not declare). A step-qualified value wins over a plain one.
 /// </param>
 /// <param name="Origin">The origin of the new task (the dialect's: an opaque string to the engine).</param>
-public sealed record StartFromDefinition(Guid DefinitionId, IReadOnlyDictionary<string, ParamValue>? Params, string Origin, Guid? Id = null);
+public sealed record StartFromDefinition(Guid DefinitionId, IReadOnlyDictionary<string, ParamValue>? Params, string Origin, Guid? Id = null)
+{
+    /// <summary>The started task's default retry policy, for its steps whose definition step has none.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+}
 
 /// <summary>Starts a task from a stored definition; the task keeps the definition's id in its extensions.</summary>
 public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, CreateTaskHandler create, TaskValidation validation)
@@ -35,7 +39,10 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
 
         var extensions = JsonSerializer.Serialize(new DefinitionExtensions(definition.Id));
         var snapshot = await create.HandleAsync(
-            new CreateTask(definition.Name, definition.Type, definition.Description, steps, Start: true, Origin: command.Origin, Extensions: extensions, Id: command.Id),
+            new CreateTask(definition.Name, definition.Type, definition.Description, steps, Start: true, Origin: command.Origin, Extensions: extensions, Id: command.Id)
+            {
+                Retry = command.Retry,
+            },
             cancellationToken);
         return (definition, snapshot);
     }
@@ -104,7 +111,7 @@ public sealed class StartFromDefinitionHandler(IDefinitionStore definitions, Cre
             }
         }
 
-        return definition.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i])).ToList();
+        return definition.Steps.Select((s, i) => new NewStep(s.Name, s.Action, s.Description, values[i]) { Retry = s.Retry, TimeoutSeconds = s.TimeoutSeconds }).ToList();
     }
 
     private static ParamValue Checked(DefinitionStep step, string name, string key, ParamValue value)

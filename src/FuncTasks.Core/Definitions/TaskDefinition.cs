@@ -19,6 +19,11 @@ public sealed record TaskDefinition
 
 public sealed record DefinitionStep(string Name, string Action, string? Description, IReadOnlyDictionary<string, ParamValue> Params)
 {
+    /// <summary>The step's retry policy, given to every task started from the definition.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+
     /// <summary>The declared parameters that have no value yet (inputs to give at start).</summary>
     public IEnumerable<string> Inputs => Params.Where(p => DefinitionParams.IsInput(p.Value)).Select(p => p.Key);
 }

@@ -13,6 +13,7 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 {
     private bool _lookAhead = true;
     private TimeSpan? _nextDelay;
+    private TimeSpan? _timeoutAfter;
 
     /// <summary>The run as it stands (its generation moves on with each resume).</summary>
     public TaskRun Run { get; private set; } = start;
@@ -40,7 +41,8 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
-        _nextDelay = report.NextDelay;
+        _nextDelay = report.Kind == StepRunKind.Waiting ? null : report.NextDelay;
+        _timeoutAfter = report.Kind == StepRunKind.Waiting ? report.NextDelay : null;
         return report.Broken is { } failure ? await BrokenAsync(failure) : report.Kind;
     }
 
@@ -54,10 +56,19 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 
     public async Task<bool> WaitForResumeAsync(StepRunKind reason)
     {
-        var generation = await orchestration.WaitForResumeAsync(Run.ResumeTimeout);
+        // An external step with timeoutSeconds: waited for until then at most; the step then runs again and fails as a timeout.
+        var timeout = _timeoutAfter is { } t && t < Run.ResumeTimeout ? t : (TimeSpan?)null;
+        _timeoutAfter = null;
+        var generation = await orchestration.WaitForResumeAsync(timeout ?? Run.ResumeTimeout);
         if (generation is not { } g)
         {
-            return false;
+            if (timeout is null)
+            {
+                return false;
+            }
+
+            _lookAhead = true;
+            return true;
         }
 
         Run = Run with { Generation = Math.Max(Run.Generation, g) };

@@ -20,6 +20,10 @@ public enum StepRunKind
     /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
     Interrupted,
 
-    /// <summary>Under an orchestrator: the next step is a <c>delay</c> step whose time has not passed; nothing ran (see <see cref="StepRunOutcome.DelayLeft"/>).</summary>
+    /// <summary>
+    /// The next step waits before it runs, nothing runs now (see <see cref="StepRunOutcome.DelayLeft"/>): a step waiting for its
+    /// next attempt after a failure its retry policy retries (both runners), or under an orchestrator a <c>delay</c> step whose
+    /// time has not passed.
+    /// </summary>
     DelayPending,
 }

@@ -52,7 +52,12 @@ public sealed class TaskRunActivities(
             return new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft);
         }
 
-        return new StepReport(outcome.Kind, outcome.Kind == StepRunKind.StepCompleted ? DelayBefore(outcome.Snapshot, run.Generation) : null);
+        return new StepReport(outcome.Kind, outcome.Kind switch
+        {
+            StepRunKind.StepCompleted => DelayBefore(outcome.Snapshot, run.Generation),
+            StepRunKind.Waiting => outcome.DelayLeft,
+            _ => null,
+        });
     }
 
     private async Task SignalCancelAsync(Guid taskId, CancellationToken stop)

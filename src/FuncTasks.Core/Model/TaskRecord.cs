@@ -40,5 +40,8 @@ public sealed record TaskRecord
     /// <summary>How many writes recorded audit events; the next one is numbered from it, guarded by this row's ETag.</summary>
     public int EventCount { get; init; }
 
+    /// <summary>The task's default retry policy for steps without their own.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+
     public string? ETag { get; init; }
 }

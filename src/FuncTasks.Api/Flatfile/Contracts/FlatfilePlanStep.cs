@@ -14,4 +14,13 @@ public sealed record FlatfilePlanStep(
     string? StartedAt,
     string? FinishedAt,
     JobStepError? Error,
-    string? Output);
+    string? Output)
+{
+    /// <summary>The step's retry policy (absent when it has none).</summary>
+    public WireFormat.RetryContract? Retry { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+
+    /// <summary>While the step waits to be tried again after a failure: when its next attempt is due.</summary>
+    public string? NextAttemptAt { get; init; }
+}

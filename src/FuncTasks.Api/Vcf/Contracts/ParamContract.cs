@@ -1,3 +1,6 @@
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>A typed parameter on the wire: <c>{strValue | longValue | doubleValue, type: STRING | LONG | DOUBLE}</c>.</summary>

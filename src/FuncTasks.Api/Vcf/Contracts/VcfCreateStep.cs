@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
 
 namespace FuncTasks.Api.Vcf;
 
@@ -6,4 +8,6 @@ public sealed record VcfCreateStep(
     string Name,
     string Action,
     string? Description,
-    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, ParamContract>? Params);
+    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, ParamContract>? Params,
+    RetryContract? Retry = null,
+    int? TimeoutSeconds = null);

@@ -1,3 +1,6 @@
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>The VCF Error object (every error body of this dialect, and the errors of a task).</summary>

@@ -1,3 +1,6 @@
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
+
 namespace FuncTasks.Api.Vcf;
 
 /// <summary>The VMware Cloud Foundation Task (see reference/vcf-tasks-openapi-subset.json).</summary>
@@ -12,4 +15,8 @@ public sealed record VcfTask(
     IReadOnlyList<VcfError> Errors,
     string? ResolutionStatus,
     bool IsCancellable,
-    bool IsRetryable);
+    bool IsRetryable)
+{
+    /// <summary>The task's default retry policy for its steps (FuncTasks' addition; absent when none was given).</summary>
+    public RetryContract? Retry { get; init; }
+}

@@ -262,6 +262,8 @@ public sealed partial class AgentTaskHandler(
             }
 
             validation.ValidateStep(plan[i].Action, plan[i].Params ?? StepParams.Empty, item);
+            TaskValidation.ValidateRetry(plan[i].Retry, item + ".retry");
+            TaskValidation.ValidateTimeout(plan[i].TimeoutSeconds, item + ".timeoutSeconds");
         }
     }
 
