@@ -23,7 +23,10 @@ public sealed class BenchOptions
 /// <summary>What every scenario gets: Azurite, the target server, a way to start a LocalHostProcess with fresh tables.</summary>
 public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetServer target, string tempDir, BenchResults results)
 {
+    private readonly Lock _peerLock = new();
+    private Task<PeerResults>? _peer;
     private int _hosts;
+    private int _hubs;
 
     public BenchOptions Options => options;
     public bool Quick => options.Quick;
@@ -33,7 +36,46 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
     public string TempDir => tempDir;
     public string Storage => azurite?.ConnectionString ?? options.Storage;
 
+    /// <summary>Both runners on started hosts; a remote host (--url) runs whichever it runs.</summary>
+    public IReadOnlyList<RunnerKind> RunnersToMeasure => options.Remote ? [RunnerKind.Queue] : RunnerKinds.Both;
+
     public static void Progress(string message) => Console.WriteLine($"  [{DateTime.Now:HH:mm:ss}] {message}");
+
+    /// <summary>A LocalHostProcess on the given runner; the Durable one gets a task hub of its own (one per host start).</summary>
+    public Task<HostUnderTest> StartHostAsync(string name, RunnerKind runner, IDictionary<string, string>? settings = null, string? storage = null, CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        if (runner == RunnerKind.Durable)
+        {
+            all["FuncTasks:Runner:Kind"] = "Durable";
+            if (!all.ContainsKey("FuncTasks:Runner:Durable:TaskHub"))
+            {
+                var hub = $"B{Interlocked.Increment(ref _hubs)}{new string(name.Where(char.IsAsciiLetterOrDigit).ToArray())}{Environment.ProcessId}";
+                all["FuncTasks:Runner:Durable:TaskHub"] = hub.Length > 45 ? hub[..45] : hub;
+            }
+        }
+
+        return StartHostAsync(runner == RunnerKind.Durable ? name + "-durable" : name, all, storage, cancellationToken);
+    }
+
+    /// <summary>The DTFx peer's figures: measured once per run, by the peer scenario or by the first scenario that needs them.</summary>
+    public Task<PeerResults> PeerAsync(CancellationToken cancellationToken)
+    {
+        lock (_peerLock)
+        {
+            return _peer ??= MeasurePeerAsync(cancellationToken);
+        }
+    }
+
+    private async Task<PeerResults> MeasurePeerAsync(CancellationToken cancellationToken) =>
+        results.Peer = await Scenarios.DurablePeer.MeasureAsync(this, cancellationToken);
+
+    /// <summary>One of issue 17's targets: ours against its reference, ratio = ours ÷ reference.</summary>
+    public void AddTarget(string name, double ours, double reference, string goal, bool met, string unit) =>
+        results.Targets.Add(new TargetEntry(name, ours, reference, reference > 0 ? ours / reference : null, goal, met, unit));
+
+    public void Figure(string measure, string runner, double value, string unit) =>
+        results.Runners.Add(new RunnerFigure(measure, runner, value, unit));
 
     /// <summary>A LocalHostProcess with its own tables and queue (or the remote one given with --url).</summary>
     public async Task<HostUnderTest> StartHostAsync(string name, IDictionary<string, string>? settings = null, string? storage = null, CancellationToken cancellationToken = default)
@@ -67,6 +109,21 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
     }
 
     public TableServiceClient TableService() => new(Storage);
+}
+
+public enum RunnerKind
+{
+    Queue,
+    Durable,
+}
+
+public static class RunnerKinds
+{
+    public static readonly RunnerKind[] Both = [RunnerKind.Queue, RunnerKind.Durable];
+
+    public static string Label(this RunnerKind runner) => runner == RunnerKind.Queue ? Runners.Queue : Runners.Durable;
+
+    public static string Short(this RunnerKind runner) => runner == RunnerKind.Queue ? "queue" : "Durable";
 }
 
 public sealed class HostUnderTest(LocalHostProcess host, RawStore raw, string prefix) : IAsyncDisposable

@@ -34,7 +34,8 @@ for (var i = 0; i < args.Length; i++)
             Console.WriteLine("""
                 FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
                   --quick              about a minute (what CI runs); the full run takes ~10 minutes
-                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory)
+                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory,
+                                       8 delay precision, 9 DTFx peer)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
                   --storage CONN       its storage (for the raw path; default UseDevelopmentStorage=true), --table-prefix P
                   --workers N          queue workers of the started hosts where a scenario does not set them (default 16)
@@ -93,6 +94,8 @@ try
     var scenarios = new (int Id, string Title, Func<BenchContext, ScenarioResult, CancellationToken, Task> Run)[]
     {
         (1, "Read overhead", ReadOverhead.RunAsync),
+        // The DTFx peer before the engine scenarios that compare both runners with it.
+        (9, "DTFx peer", DurablePeer.RunAsync),
         (2, "Step throughput", Throughput.RunAsync),
         (3, "Sequential latency", Sequential.RunAsync),
         (4, "Resume latency", Resume.RunAsync),
@@ -109,7 +112,7 @@ try
         }
 
         Console.WriteLine($"[{id}] {title}");
-        var result = new ScenarioResult { Id = id, Title = title };
+        var result = new ScenarioResult { Id = id, Title = title, Load = LoadAverage() };
         results.Scenarios.Add(result);
         var started = Stopwatch.GetTimestamp();
         try
