@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using FuncTasks.Bench.Infrastructure;
+using FuncTasks.Bench.Peer;
 using FuncTasks.Bench.Reporting;
 
 namespace FuncTasks.Bench;
@@ -23,8 +24,7 @@ public sealed class BenchOptions
 /// <summary>What every scenario gets: Azurite, the target server, a way to start a LocalHostProcess with fresh tables.</summary>
 public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetServer target, string tempDir, BenchResults results)
 {
-    private readonly Lock _peerLock = new();
-    private Task<PeerResults>? _peer;
+    private DtfxPeer? _dtfx;
     private int _hosts;
     private int _hubs;
 
@@ -58,21 +58,40 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
         return StartHostAsync(runner == RunnerKind.Durable ? name + "-durable" : name, all, storage, cancellationToken);
     }
 
-    /// <summary>The DTFx peer's figures: measured once per run, by the peer scenario or by the first scenario that needs them.</summary>
-    public Task<PeerResults> PeerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The DTFx peer (extended sessions), started on first use and kept running through the scenarios that compare with
+    /// it, so that its figures are measured next to FuncTasks' (the machine's load moves both alike); stopped before the others.
+    /// </summary>
+    public async Task<DtfxPeer> DtfxAsync(CancellationToken cancellationToken)
     {
-        lock (_peerLock)
+        if (_dtfx is null)
         {
-            return _peer ??= MeasurePeerAsync(cancellationToken);
+            var settings = new DtfxSettings { TaskHub = $"BenchDtfx{Environment.ProcessId}" };
+            Progress($"DTFx peer: starting (task hub {settings.TaskHub})");
+            _dtfx = await DtfxPeer.StartAsync(Storage, settings, cancellationToken);
+            results.Peer ??= new PeerResults();
+            results.Peer.Settings = settings.Describe();
+            results.Peer.WarmUpSeconds = settings.WarmUpSeconds;
+            Progress($"DTFx peer: ready after {settings.WarmUpSeconds:F1} s");
+        }
+
+        return _dtfx;
+    }
+
+    public PeerResults Peer => results.Peer ??= new PeerResults();
+
+    public async Task StopDtfxAsync()
+    {
+        if (_dtfx is not null)
+        {
+            await _dtfx.DisposeAsync();
+            _dtfx = null;
         }
     }
 
-    private async Task<PeerResults> MeasurePeerAsync(CancellationToken cancellationToken) =>
-        results.Peer = await Scenarios.DurablePeer.MeasureAsync(this, cancellationToken);
-
     /// <summary>One of issue 17's targets: ours against its reference, ratio = ours ÷ reference.</summary>
-    public void AddTarget(string name, double ours, double reference, string goal, bool met, string unit) =>
-        results.Targets.Add(new TargetEntry(name, ours, reference, reference > 0 ? ours / reference : null, goal, met, unit));
+    public void AddTarget(string name, double ours, double reference, string goal, bool met, string unit, int order) =>
+        results.Targets.Add(new TargetEntry(name, ours, reference, reference > 0 ? ours / reference : null, goal, met, unit) { Order = order });
 
     public void Figure(string measure, string runner, double value, string unit) =>
         results.Runners.Add(new RunnerFigure(measure, runner, value, unit));

@@ -59,9 +59,8 @@ public sealed class DtfxPeer : IAsyncDisposable
         {
             // The first orchestration waits for the partition leases; it is not measured.
             var start = Stopwatch.GetTimestamp();
-            var warm = await peer.RunSequencesAsync(2, 3, TimeSpan.FromSeconds(90), ct);
+            await peer.RunSequencesAsync(2, 3, TimeSpan.FromSeconds(120), ct);
             settings.WarmUpSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            _ = warm;
         }
         catch
         {

@@ -40,7 +40,12 @@ public sealed class PeerResults
     public PeerResults? NoSessions { get; set; }
 }
 
-public sealed record TargetEntry(string Name, double? Ours, double? Reference, double? Ratio, string Goal, bool Met, string Unit);
+public sealed record TargetEntry(string Name, double? Ours, double? Reference, double? Ratio, string Goal, bool Met, string Unit)
+{
+    /// <summary>The target's place in issue 17's list (the report keeps that order).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Order { get; init; }
+}
 
 public sealed record RunnerFigure(string Measure, string Runner, double Value, string Unit);
 
