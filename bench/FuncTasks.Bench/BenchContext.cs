@@ -55,7 +55,21 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
             }
         }
 
-        return StartHostAsync(runner == RunnerKind.Durable ? name + "-durable" : name, all, storage, cancellationToken);
+        if (runner == RunnerKind.Queue || options.Remote)
+        {
+            return StartHostAsync(name, all, storage, cancellationToken);
+        }
+
+        return StartDurableAsync(name + "-durable", all, storage, cancellationToken);
+    }
+
+    private async Task<HostUnderTest> StartDurableAsync(string name, Dictionary<string, string> settings, string? storage, CancellationToken cancellationToken)
+    {
+        var host = await StartHostAsync(name, settings, storage, cancellationToken);
+        var hub = settings["FuncTasks:Runner:Durable:TaskHub"];
+        var connection = storage ?? Storage;
+        host.AfterDispose = () => DtfxPeer.DeleteHubAsync(connection, hub);
+        return host;
     }
 
     /// <summary>
@@ -152,5 +166,15 @@ public sealed class HostUnderTest(LocalHostProcess host, RawStore raw, string pr
     public RawStore Raw => raw;
     public string Prefix => prefix;
 
-    public ValueTask DisposeAsync() => host.DisposeAsync();
+    /// <summary>Runs after the host stopped (the Durable runner's task hub is deleted).</summary>
+    public Func<Task>? AfterDispose { get; set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.DisposeAsync();
+        if (AfterDispose is not null)
+        {
+            await AfterDispose();
+        }
+    }
 }

@@ -67,7 +67,7 @@ public static class Charts
             dtfx.LegendText = $"{Runners.Dtfx} (extended sessions): {peer.ActivitiesPerSecond:F0} activities/s ({peer.ThroughputOrchestrations} × {peer.ThroughputActivities})";
             dtfx.Color = Colors.Black;
             all.Add(peer.ActivitiesPerSecond);
-            if (peer.NoSessions is { } plain)
+            if (peer.NoSessions is { ActivitiesPerSecond: > 0 } plain)
             {
                 var line = plot.Add.HorizontalLine(Log(plain.ActivitiesPerSecond));
                 line.LegendText = $"{Runners.Dtfx} without extended sessions: {plain.ActivitiesPerSecond:F0} activities/s";

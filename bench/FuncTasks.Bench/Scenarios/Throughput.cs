@@ -92,7 +92,7 @@ public static class Throughput
 
         var best = points.MaxBy(p => p.StepsPerSecond);
 
-        if (context.Peer.NoSessions is { } plain)
+        if (context.Peer.NoSessions is { ActivitiesPerSecond: > 0 } plain)
         {
             result.Rows.Add(new Row($"Durable: best steps/s vs DTFx without extended sessions", best!.StepsPerSecond, plain.ActivitiesPerSecond, "/s", $"DTFx, no extended sessions"));
         }
