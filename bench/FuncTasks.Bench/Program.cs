@@ -32,8 +32,9 @@ for (var i = 0; i < args.Length; i++)
         case "--localhost-dll": LocalHostProcess.DllPath = Path.GetFullPath(args[++i]); break;
         case "-h" or "--help":
             Console.WriteLine("""
-                FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
-                  --quick              about a minute (what CI runs); the full run takes ~10 minutes
+                FuncTasks benchmarks: each scenario measures FuncTasks (queue and Durable runners) and the raw storage path or
+                the raw Durable Task Framework (the DTFx peer) in the same run.
+                  --quick              2-3 minutes on a quiet 2-core machine (what CI runs); the full run takes ~15 minutes
                   --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory,
                                        8 delay precision, 9 DTFx peer)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
