@@ -30,14 +30,14 @@ dotnet publish src/FuncTasks.Functions -c Release --nologo -o artifacts/function
 echo "== dotnet test"
 dotnet test FuncTasks.sln -c Release --no-build --nologo -m:1 --logger "console;verbosity=normal" --results-directory artifacts/test-results
 
-# Two runners, one behaviour: the four dialects' end-to-end flows, webhook notifications, the OpenAPI contract, the hostile-input fuzz, idempotency,
+# Two runners, one behaviour: the four dialects' end-to-end flows, automatic retries and step timeouts, webhook notifications, the OpenAPI contract, the hostile-input fuzz, idempotency,
 # deadlines and the storage-outage answers again, every LocalHost on the Durable runner
 # (Durable Task's Azure Storage backend on the same Azurite). Tests of the queue runner's own mechanics
 # (run messages) carry [Trait("Runner", "Queue")] and are left out.
 echo "== dotnet test (dialect flows on the Durable runner)"
 FUNCTASKS_TEST_RUNNER=Durable dotnet test tests/FuncTasks.IntegrationTests -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results-durable \
-  --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Tasks.|FullyQualifiedName~FuncTasks.IntegrationTests.Processes.|FullyQualifiedName~FuncTasks.IntegrationTests.Jobs.|FullyQualifiedName~FuncTasks.IntegrationTests.TaskInfo.|FullyQualifiedName~FuncTasks.IntegrationTests.OpenApi.|FullyQualifiedName~FuncTasks.IntegrationTests.Fuzz.|FullyQualifiedName~FuncTasks.IntegrationTests.Notifications.|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.StorageOutageTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.IdempotencyTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RequestDeadlineTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RunnerUnavailableTests)&Runner!=Queue"
+  --filter "(FullyQualifiedName~FuncTasks.IntegrationTests.Vcf.|FullyQualifiedName~FuncTasks.IntegrationTests.Cognaize.|FullyQualifiedName~FuncTasks.IntegrationTests.Flatfile.|FullyQualifiedName~FuncTasks.IntegrationTests.Dr.|FullyQualifiedName~FuncTasks.IntegrationTests.OpenApi.|FullyQualifiedName~FuncTasks.IntegrationTests.Fuzz.|FullyQualifiedName~FuncTasks.IntegrationTests.Retries.|FullyQualifiedName~FuncTasks.IntegrationTests.Notifications.|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.StorageOutageTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.IdempotencyTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RequestDeadlineTests|FullyQualifiedName~FuncTasks.IntegrationTests.Reliability.RunnerUnavailableTests)&Runner!=Queue"
 
 bash scripts/openapi-lint.sh
 echo "== bicep build + lint"

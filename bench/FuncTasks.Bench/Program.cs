@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FuncTasks.Bench;
@@ -29,12 +28,14 @@ for (var i = 0; i < args.Length; i++)
 
             break;
         case "--charts": redraw = args[++i]; break;
-        case "--localhost-dll": LocalHostProcess.DllPath = Path.GetFullPath(args[++i]); break;
+        case "--localhost-dll": options.LocalHostDll = Path.GetFullPath(args[++i]); break;
         case "-h" or "--help":
             Console.WriteLine("""
-                FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
-                  --quick              about a minute (what CI runs); the full run takes ~10 minutes
-                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory, 8 webhooks)
+                FuncTasks benchmarks: each scenario measures FuncTasks (queue and Durable runners) and the raw storage path or
+                the raw Durable Task Framework (the DTFx peer) in the same run.
+                  --quick              2-3 minutes on a quiet 2-core machine (what CI runs); the full run takes ~15 minutes
+                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory,
+                                       8 delay precision, 9 DTFx peer, 10 webhooks)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
                   --storage CONN       its storage (for the raw path; default UseDevelopmentStorage=true), --table-prefix P
                   --workers N          queue workers of the started hosts where a scenario does not set them (default 16)
@@ -51,7 +52,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var repoRoot = FindRepoRoot();
+var repoRoot = RepoRoot.Path;
 var outDir = options.Output ?? Path.Combine(repoRoot, "bench", "results");
 Directory.CreateDirectory(outDir);
 
@@ -78,27 +79,31 @@ if (double.TryParse(results.Machine.LoadBefore.Split(' ')[0], Inv.C, out var loa
     Console.WriteLine($"  note: the machine is busy (load {load:F2} on {Environment.ProcessorCount} cores): absolute figures will be low; the ratios are measured in the same run.");
 }
 
-Azurite? azurite = null;
+AzuriteProcess? azurite = null;
 TargetServer? target = null;
+BenchContext? context = null;
 try
 {
     if (!options.Remote)
     {
         Console.WriteLine("Starting Azurite (in memory, loopback, free ports)");
-        azurite = await Azurite.StartAsync(repoRoot, ct);
+        azurite = await AzuriteProcess.StartAsync(new AzuriteStart { InstallIfMissing = true }, ct);
     }
 
     target = await TargetServer.StartAsync();
-    var context = new BenchContext(options, azurite, target, temp, results);
+    context = new BenchContext(options, azurite, target, temp, results);
     var scenarios = new (int Id, string Title, Func<BenchContext, ScenarioResult, CancellationToken, Task> Run)[]
     {
         (1, "Read overhead", ReadOverhead.RunAsync),
+        // The DTFx peer before the engine scenarios that compare both runners with it.
+        (9, "DTFx peer", DurablePeer.RunAsync),
         (2, "Step throughput", Throughput.RunAsync),
         (3, "Sequential latency", Sequential.RunAsync),
         (4, "Resume latency", Resume.RunAsync),
+        (8, "Delay precision", DelayPrecision.RunAsync),
         (6, "Contention", Contention.RunAsync),
         (7, "Memory", Memory.RunAsync),
-        (8, "Webhooks", Webhooks.RunAsync),
+        (10, "Webhooks", Webhooks.RunAsync),
         // Last: it leaves Azurite with the largest tables.
         (5, "Listing at scale", Listing.RunAsync),
     };
@@ -109,8 +114,14 @@ try
             continue;
         }
 
+        if (id is not (9 or 2 or 3 or 4))
+        {
+            // The DTFx peer's worker polls Azurite while it runs: stopped once no scenario compares with it.
+            await context.StopDtfxAsync();
+        }
+
         Console.WriteLine($"[{id}] {title}");
-        var result = new ScenarioResult { Id = id, Title = title };
+        var result = new ScenarioResult { Id = id, Title = title, Load = LoadAverage() };
         results.Scenarios.Add(result);
         var started = Stopwatch.GetTimestamp();
         try
@@ -133,6 +144,11 @@ try
 }
 finally
 {
+    if (context is not null)
+    {
+        await context.StopDtfxAsync();
+    }
+
     if (target is not null)
     {
         await target.DisposeAsync();
@@ -145,6 +161,7 @@ finally
 }
 
 results.DurationSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
+results.Targets = [.. results.Targets.OrderBy(t => t.Order)];
 results.Scenarios.Sort((a, b) => a.Id.CompareTo(b.Id));
 results.Machine.LoadAfter = LoadAverage();
 Report.Console(results);
@@ -162,25 +179,6 @@ if (missed > 0)
 }
 
 return results.Errors.Count == 0 ? 0 : 1;
-
-static string FindRepoRoot()
-{
-    var built = typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
-    if (built is not null && File.Exists(Path.Combine(built, "FuncTasks.sln")))
-    {
-        return built;
-    }
-
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FuncTasks.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("FuncTasks.sln not found: run the bench from the repository.");
-}
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -34,9 +34,9 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
-        services.TryAddSingleton<Commands.Jobs.JobsHandler>();
-        services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
-        services.TryAddSingleton<Workflows.StartProcessHandler>();
+        services.TryAddSingleton<FailPoisonedRunHandler>();
+        services.TryAddSingleton<Definitions.CreateDefinitionHandler>();
+        services.TryAddSingleton<Definitions.StartFromDefinitionHandler>();
         services.AddOptions<Idempotency.IdempotencyOptions>();
         services.TryAddSingleton<Idempotency.IdempotentCreate>();
         services.AddFuncTasksNotifications();

@@ -63,13 +63,16 @@ internal sealed class MessageLease : IAsyncDisposable
         }
     }
 
-    /// <summary>Gives the message back to the queue after <paramref name="delay"/> (a backoff after an error).</summary>
-    public async Task ReleaseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the message back to the queue after <paramref name="delay"/> (a backoff after an error, or a step's wait for its
+    /// next attempt), its text replaced by <paramref name="messageText"/> when given.
+    /// </summary>
+    public async Task ReleaseAsync(TimeSpan delay, CancellationToken cancellationToken, string? messageText = null)
     {
         await StopAsync();
         try
         {
-            await UnderGateAsync(() => _queue.UpdateMessageAsync(_messageId, _popReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken));
+            await UnderGateAsync(() => _queue.UpdateMessageAsync(_messageId, _popReceipt, messageText, visibilityTimeout: delay, cancellationToken: cancellationToken));
         }
         catch (RequestFailedException ex) when (IsGone(ex))
         {

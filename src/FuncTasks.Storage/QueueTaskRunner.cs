@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FuncTasks.Core;
+using FuncTasks.Core.Commands;
 using FuncTasks.Core.Engine;
 using FuncTasks.Core.Model;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed partial class QueueTaskRunner(
     QueueServiceClient queues,
     StepExecutor executor,
     ITaskStore store,
+    FailPoisonedRunHandler poisoned,
     RunningSteps running,
     TimeProvider time,
     IOptions<StorageOptions> storageOptions,
@@ -156,9 +158,16 @@ public sealed partial class QueueTaskRunner(
             return;
         }
 
-        if (message.DequeueCount > _options.MaxDequeueCount)
+        if (message.DequeueCount - run.Waits > _options.MaxDequeueCount)
         {
-            await FailPoisonedAsync(run, message.DequeueCount, stopping);
+            await poisoned.HandleAsync(run.TaskId, run.Generation, message.DequeueCount, stopping);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            return;
+        }
+
+        if (run.TimeoutAttempt is { } timed && !await StillWaitingAsync(run.TaskId, run.TimeoutStep, timed, stopping))
+        {
+            // The external step this message waited for is done: another run message carries the task on.
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             return;
         }
@@ -173,14 +182,31 @@ public sealed partial class QueueTaskRunner(
         try
         {
             // A run started by this host begins from the snapshot it just wrote (no read); otherwise the executor reads.
-            var started = (store as TableTaskStore)?.TakeStarted(run.TaskId, run.Generation);
+            var started = store.TakeStarted(run.TaskId, run.Generation);
             // A lost message does not interrupt the running step: "lost" may be a renewal whose answer was lost (the SDK's
             // retry then meets a new pop receipt). The step finishes and stores its outcome under its ETags; no further
             // step starts (EnsureOwnedAsync), and whoever receives the message next carries on from there.
-            var outcome = await TaskLoop.RunAsync(new QueueLoopContext(executor, lease, run, started, stopping, stopping));
+            var context = new QueueLoopContext(executor, lease, run, started, stopping, stopping);
+            var outcome = await TaskLoop.RunAsync(context);
             if (outcome == StepRunKind.Interrupted)
             {
                 // Host stopping or message lost: leave it; it reappears and the step runs again.
+                return;
+            }
+
+            if (context.WakeAfter is { } wake)
+            {
+                // A step waits for its next attempt (or an external step for its timeout): no worker waits, the message
+                // comes back when it is due (at most a queue's 7 days at a time), to whichever host receives it.
+                var visible = wake < MaxVisibility ? wake : MaxVisibility;
+                var external = outcome == StepRunKind.Waiting ? context.WaitingStep : null;
+                await lease.ReleaseAsync(visible, CancellationToken.None, (run with
+                {
+                    Waits = message.DequeueCount,
+                    TimeoutStep = external?.Index,
+                    TimeoutAttempt = external?.ActiveAttempt,
+                }).ToJson());
+                LogWaiting(run.TaskId, visible.TotalSeconds);
                 return;
             }
 
@@ -194,48 +220,18 @@ public sealed partial class QueueTaskRunner(
         }
     }
 
+    private async Task<bool> StillWaitingAsync(Guid taskId, int? index, int attempt, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.GetAsync(taskId, includeAttempts: false, cancellationToken);
+        return snapshot?.Steps.FirstOrDefault(s => s.Index == index) is { Status: StepState.Started } step && step.ActiveAttempt == attempt;
+    }
+
     private async Task CheckCancelledAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var task = await store.GetTaskAsync(taskId, cancellationToken);
         if (task is { Status: TaskState.Cancelled })
         {
             running.Cancel(taskId);
-        }
-    }
-
-    private async Task FailPoisonedAsync(RunMessage run, long deliveries, CancellationToken cancellationToken)
-    {
-        for (var conflicts = 0; conflicts < 8; conflicts++)
-        {
-            var snapshot = await ReadForPoisonAsync(run.TaskId, cancellationToken);
-            if (snapshot is null || snapshot.Task.Status != TaskState.InProgress || snapshot.Task.Generation != run.Generation)
-            {
-                return;
-            }
-
-            try
-            {
-                await store.SaveAsync(snapshot, PoisonedRun.Fail(snapshot, deliveries, time.GetUtcNow()), cancellationToken);
-                LogPoisoned(run.TaskId, deliveries);
-                return;
-            }
-            catch (ConcurrencyConflictException)
-            {
-            }
-        }
-    }
-
-    /// <summary>The poison may be in the step rows themselves: fall back to the task row alone.</summary>
-    private async Task<TaskSnapshot?> ReadForPoisonAsync(Guid taskId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.GetAsync(taskId, includeAttempts: false, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogUnreadableSteps(ex, taskId);
-            return await store.GetTaskAsync(taskId, cancellationToken) is { } task ? new TaskSnapshot(task, [], []) : null;
         }
     }
 
@@ -247,6 +243,12 @@ public sealed partial class QueueTaskRunner(
         // The executor continues from the previous outcome's snapshot; the first step from the one this host wrote.
         private StepRunOutcome? _previous = started is null ? null : StepRunOutcome.Nothing(started);
         private bool _first = true;
+
+        /// <summary>When the run ended because the task waits (a retry's next attempt, an external step's timeout): how long.</summary>
+        public TimeSpan? WakeAfter => _previous is { Kind: StepRunKind.DelayPending or StepRunKind.Waiting, DelayLeft: { } left } ? left : null;
+
+        /// <summary>The external step the run ended waiting for.</summary>
+        public TaskStep? WaitingStep => _previous is { Kind: StepRunKind.Waiting, Snapshot: { } snapshot } ? snapshot.NextRunnableStep : null;
 
         public async Task<StepRunKind> RunNextStepAsync()
         {
@@ -266,6 +268,9 @@ public sealed partial class QueueTaskRunner(
         /// <summary>The queue runner never waits: a retry, restart or completion schedules a new run message.</summary>
         public Task<bool> WaitForResumeAsync(StepRunKind reason) => Task.FromResult(false);
     }
+
+    /// <summary>The longest an Azure Storage queue message can stay invisible (7 days), less a minute of margin.</summary>
+    private static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
     public override void Dispose()
     {
@@ -288,6 +293,9 @@ public sealed partial class QueueTaskRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Worker}: handling run message {MessageId} failed; the message reappears after its visibility timeout")]
     private partial void LogWorkerError(Exception exception, int worker, string messageId);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} waits; its run message returns in {WaitSeconds} s")]
+    private partial void LogWaiting(Guid taskId, double waitSeconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run message {MessageId} is unreadable and was dropped")]
     private partial void LogUnreadableMessage(string messageId);
 
@@ -300,33 +308,4 @@ public sealed partial class QueueTaskRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run failed on delivery {DequeueCount}; the message returns in {BackoffSeconds} s")]
     private partial void LogRunFailed(Exception exception, Guid taskId, long dequeueCount, double backoffSeconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: its steps cannot be read; failing the task from its task row")]
-    private partial void LogUnreadableSteps(Exception exception, Guid taskId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run message poisoned after {Deliveries} deliveries; task marked failed")]
-    private partial void LogPoisoned(Guid taskId, long deliveries);
-}
-
-/// <summary>The transition for a run that keeps failing without recording an outcome.</summary>
-public static class PoisonedRun
-{
-    public static TaskUpdate Fail(TaskSnapshot snapshot, long deliveries, DateTimeOffset now)
-    {
-        var step = snapshot.NextRunnableStep;
-        var error = new FailureDetails(
-            "FuncTasks.PoisonMessage",
-            $"The run of this task was delivered {deliveries} times without recording an outcome" +
-            (step is null ? string.Empty : $" (at step '{step.Name}')") +
-            "; it was stopped instead of looping. Fix the cause (see the log) and retry the task.");
-        var steps = step is null
-            ? []
-            : new[] { step with { Status = StepState.Failed, ActiveAttempt = null, CompletedAt = now, Error = error } };
-        return new TaskUpdate(
-            snapshot.Task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = error, FailedStepIndex = step?.Index },
-            steps)
-        {
-            Actor = TaskActor.Engine,
-            Operation = "poison",
-        };
-    }
 }

@@ -57,6 +57,7 @@ internal static class TaskEntities
         ["FailedStepIndex"] = t.FailedStepIndex,
         ["CreatedBy"] = t.CreatedBy,
         ["EventCount"] = t.EventCount,
+        ["Retry"] = ToJson(t.Retry),
         ETag = t.ETag is null ? default : new ETag(t.ETag),
     };
 
@@ -75,12 +76,13 @@ internal static class TaskEntities
         CompletedSteps = e.GetInt32("CompletedSteps") ?? 0,
         Progress = e.GetInt32("Progress") ?? 0,
         Generation = e.GetInt32("Generation") ?? 0,
-        Origin = e.GetString("Origin") ?? "tasks",
+        Origin = e.GetString("Origin") ?? string.Empty, // always written: the caller gives it
         Extensions = e.GetString("Extensions"),
         Error = FromJson<FailureDetails>(e.GetString("Error")),
         FailedStepIndex = e.GetInt32("FailedStepIndex"),
         CreatedBy = e.GetString("CreatedBy"),
         EventCount = e.GetInt32("EventCount") ?? 0,
+        Retry = FromJson<StepRetryPolicy>(e.GetString("Retry")),
         ETag = e.ETag.ToString(),
     };
 
@@ -100,6 +102,10 @@ internal static class TaskEntities
         ["ActiveAttempt"] = s.ActiveAttempt,
         ["Error"] = ToJson(s.Error),
         ["Output"] = s.Output,
+        ["Retry"] = ToJson(s.Retry),
+        ["TimeoutSeconds"] = s.TimeoutSeconds,
+        ["FailedAttempts"] = s.FailedAttempts,
+        ["NextAttemptAt"] = s.NextAttemptAt,
         ETag = s.ETag is null ? default : new ETag(s.ETag),
     };
 
@@ -119,6 +125,10 @@ internal static class TaskEntities
         ActiveAttempt = e.GetInt32("ActiveAttempt"),
         Error = FromJson<FailureDetails>(e.GetString("Error")),
         Output = e.GetString("Output"),
+        Retry = FromJson<StepRetryPolicy>(e.GetString("Retry")),
+        TimeoutSeconds = e.GetInt32("TimeoutSeconds"),
+        FailedAttempts = e.GetInt32("FailedAttempts") ?? 0,
+        NextAttemptAt = e.GetDateTimeOffset("NextAttemptAt"),
         ETag = e.ETag.ToString(),
     };
 

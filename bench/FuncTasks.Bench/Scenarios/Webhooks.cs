@@ -42,10 +42,14 @@ public static class Webhooks
             var started = DateTimeOffset.UtcNow;
             var ids = await TasksClient.CreateManyAsync(host.Http, tasks, 16, _ => TasksClient.Delays(1), ct);
             var expected = tasks * EventsPerTask;
-            var deadline = DateTime.UtcNow.AddMinutes(5);
-            while (receivers.Any(r => r.Count < expected) && DateTime.UtcNow < deadline)
+            try
             {
-                await Task.Delay(100, ct);
+                await Eventually.Until(() => receivers.All(r => r.Count >= expected), "every subscriber got every event", TimeSpan.FromMinutes(5),
+                    TimeSpan.FromMilliseconds(100), ct);
+            }
+            catch (EventuallyTimeoutException)
+            {
+                // Reported below: what did arrive, and that not every event did.
             }
 
             var last = receivers.SelectMany(r => r.Arrivals).Max(a => a.At);

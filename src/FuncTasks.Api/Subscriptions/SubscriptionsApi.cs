@@ -1,11 +1,14 @@
 using System.Text.Json;
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.OpenApi;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.Vcf;
+using FuncTasks.Api.WireFormat;
 using FuncTasks.Core;
 using FuncTasks.Core.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncTasks.Api.Subscriptions;
@@ -16,9 +19,19 @@ public static class SubscriptionsApi
     public const int MaxDeliveriesPage = 100;
     public const int DefaultDeliveriesPage = 50;
 
+    public const string Tag = "Webhook subscriptions";
+
+    /// <summary>What the subscriptions API adds to the services: the notification options and its part of the OpenAPI document.</summary>
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.Lease > o.DeliveryTimeout * 2, "FuncTasks:Notifications:Lease must be more than twice DeliveryTimeout (a delivery must end well within its lease).").ValidateOnStart();
+        return services.AddDialectOpenApi<SubscriptionsOpenApi>();
+    }
+
     public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/subscriptions").WithTags("Webhook subscriptions").ProducesLimits(typeof(VcfError));
+        var group = app.MapGroup("/v1/subscriptions").WithTags(Tag).ProducesLimits(typeof(VcfError));
         group.MapPost("", (Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateSubscription").WithSummary("Subscribe a URL to task and step events; the answer shows the signing secret, once")
             .Accepts<SubscriptionRequest>("application/json")
@@ -132,7 +145,7 @@ public static class SubscriptionsApi
     private static Guid ParseId(string id) =>
         Guid.TryParseExact(id, "D", out var guid) && guid != Guid.Empty
             ? guid
-            : throw new TaskNotFoundException("Subscription", id.Length <= 100 ? id : id[..100] + "…");
+            : throw new TaskNotFoundException(NotFoundKind.Subscription, id.Length <= 100 ? id : id[..100] + "…");
 
     private static SubscriptionChange Change(JsonElement body) => new(
         body.String("url"),

@@ -1,5 +1,5 @@
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.Vcf;
 using FuncTasks.Core;
 using Microsoft.AspNetCore.Http;
 
@@ -18,7 +18,7 @@ public sealed class SubscriptionsDialect : Dialect
 
     public override IResult Error(HttpContext http, FuncTasksException error) => error switch
     {
-        TaskNotFoundException { What: "Subscription" } nf => VcfDialect.Json(404, VcfDialect.Error("SUBSCRIPTION_NOT_FOUND", "NOT_FOUND", "Subscription not found",
+        TaskNotFoundException { Kind: NotFoundKind.Subscription } nf => VcfDialect.Json(404, VcfDialect.Error("SUBSCRIPTION_NOT_FOUND", "NOT_FOUND", "Subscription not found",
             [nf.Id], new Dictionary<string, string> { ["id"] = nf.Id })),
         _ => VcfDialect.Instance.Error(http, error),
     };

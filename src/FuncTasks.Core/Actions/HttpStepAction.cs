@@ -117,7 +117,7 @@ public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGu
                 var excerpt = await ReadExcerptAsync(response, options.Value.MaxResponseExcerptBytes, timeoutSource.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new HttpStepException(method.Method, target, response.StatusCode, excerpt);
+                    throw new HttpStepException(method.Method, target, response.StatusCode, excerpt) { RetryAfter = RetryAfter(response) };
                 }
 
                 return StepResult.Completed($"{(int)response.StatusCode} {excerpt}".TrimEnd());
@@ -128,6 +128,14 @@ public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGu
             throw new HttpStepException(method.Method, target, timeout, ex);
         }
     }
+
+    /// <summary>The answer's <c>Retry-After</c> as a wait (a delta, or a date counted from the answer's own <c>Date</c>).</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when response.Headers.Date is { } sent => date > sent ? date - sent : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>A refusal in the connect callback reaches us wrapped in an HttpRequestException: surface it as itself.</summary>
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
@@ -227,42 +235,4 @@ public sealed class HttpStepAction(IHttpClientFactory clients, HttpDestinationGu
 
         return Encoding.UTF8.GetString(buffer, 0, read);
     }
-}
-
-/// <summary>
-/// An <c>http</c> step's call failed: a non-2xx status (with the body excerpt), a timeout or too many redirects.
-/// The URL in the message has no user-info, so a password in it never reaches an error body or a log.
-/// </summary>
-public sealed class HttpStepException : Exception
-{
-    public HttpStepException(string method, Uri uri, HttpStatusCode status, string bodyExcerpt)
-        : base($"{method} {HttpDestinationGuard.Redact(uri)} answered {(int)status} ({status}): {bodyExcerpt}")
-    {
-        StatusCode = (int)status;
-        BodyExcerpt = bodyExcerpt;
-    }
-
-    public HttpStepException(string method, Uri uri, TimeSpan timeout, Exception inner)
-        : base($"{method} {HttpDestinationGuard.Redact(uri)} timed out after {timeout.TotalSeconds:0.###} s.", inner)
-    {
-    }
-
-    public HttpStepException(string message, HttpStatusCode status)
-        : base(message)
-    {
-        StatusCode = (int)status;
-    }
-
-    public int? StatusCode { get; }
-    public string? BodyExcerpt { get; }
-}
-
-/// <summary>
-/// The SSRF guard refused a destination: a host not in <c>FuncTasks:Http:AllowedHosts</c>, or an address
-/// (resolved, or a redirect's) that is private, loopback, link-local... and not listed. No connection was made.
-/// </summary>
-public sealed class HttpHostNotAllowedException(string message, string reason, Exception? inner = null) : Exception(message, inner)
-{
-    /// <summary>Why, in words ("host 'x' resolves to 10.0.0.5, a private address, ...").</summary>
-    public string Reason { get; } = reason;
 }

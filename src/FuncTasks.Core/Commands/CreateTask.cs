@@ -4,23 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Commands;
 
-public sealed record NewStep(string? Name, string? Action, string? Description, IReadOnlyDictionary<string, ParamValue>? Params)
-{
-    /// <summary>The step row of a validated new step: pending, names trimmed, action lower-case.</summary>
-    public TaskStep ToPendingStep(Guid taskId, int index, DateTimeOffset now) => new()
-    {
-        TaskId = taskId,
-        Index = index,
-        Name = Name!.Trim(),
-        Action = Action!.Trim().ToLowerInvariant(),
-        Description = Description,
-        Params = Params ?? StepParams.Empty,
-        Status = StepState.Pending,
-        CreatedAt = now,
-    };
-}
-
-/// <param name="Start">False keeps the task Created until it is executed (a manual Flatfile job).</param>
+/// <param name="Start">False keeps the task Created until it is executed.</param>
+/// <param name="Origin">The dialect's origin for the task (opaque to the engine).</param>
 /// <param name="Id">The id to create it under (reserved by an idempotency key); a new one when null.</param>
 public sealed record CreateTask(
     string? Name,
@@ -28,9 +13,13 @@ public sealed record CreateTask(
     string? Description,
     IReadOnlyList<NewStep>? Steps,
     bool Start = true,
-    string Origin = "tasks",
+    string Origin = TaskRecord.DefaultOrigin,
     string? Extensions = null,
-    Guid? Id = null);
+    Guid? Id = null)
+{
+    /// <summary>The default retry policy of the task's steps.</summary>
+    public StepRetryPolicy? Retry { get; init; }
+}
 
 public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, TaskValidation validation)
 {
@@ -52,6 +41,7 @@ public sealed class CreateTaskHandler(ITaskStore store, TaskMutation mutation, T
             Generation = command.Start ? 1 : 0,
             Origin = command.Origin,
             Extensions = command.Extensions,
+            Retry = command.Retry,
         };
         var steps = command.Steps!.Select((s, i) => s.ToPendingStep(id, i, now)).ToList();
 

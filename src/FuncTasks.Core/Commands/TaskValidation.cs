@@ -37,6 +37,7 @@ public sealed class TaskValidation(StepActionRegistry actions, IOptions<EngineOp
             throw new InvalidRequestException("steps", "The task needs 'steps': at least one {name, action, params}.");
         }
 
+        ValidateRetry(command.Retry, "retry");
         var max = options.Value.MaxSteps;
         if (command.Steps.Count > max)
         {
@@ -62,6 +63,28 @@ public sealed class TaskValidation(StepActionRegistry actions, IOptions<EngineOp
             }
 
             ValidateStep(step.Action, step.Params ?? StepParams.Empty, $"steps[{i}]");
+            ValidateRetry(step.Retry, $"steps[{i}].retry");
+            ValidateTimeout(step.TimeoutSeconds, $"steps[{i}].timeoutSeconds");
+        }
+    }
+
+    /// <summary>Longest <c>timeoutSeconds</c> a step may have (7 days).</summary>
+    public const int MaxTimeoutSeconds = 604_800;
+
+    /// <summary>A retry policy's values: <c>maxAttempts</c> 1 to the cap, intervals not negative, <c>backoffRate</c> at least 1, known error classes.</summary>
+    public static void ValidateRetry(StepRetryPolicy? retry, string field)
+    {
+        if (retry?.Problem() is { } problem)
+        {
+            throw new InvalidRequestException($"{field}.{problem.Field}", $"{field}: {problem.Message}");
+        }
+    }
+
+    public static void ValidateTimeout(int? timeoutSeconds, string field)
+    {
+        if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
+        {
+            throw new InvalidRequestException(field, $"'{field}' must be a whole number of seconds from 1 to {MaxTimeoutSeconds}.");
         }
     }
 

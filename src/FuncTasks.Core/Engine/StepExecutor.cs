@@ -5,33 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Engine;
 
-public enum StepRunKind
-{
-    /// <summary>The task is not in progress (finished, cancelled, stale generation) or does not exist.</summary>
-    NothingToDo,
-
-    /// <summary>A step completed and more steps follow.</summary>
-    StepCompleted,
-    TaskSucceeded,
-    StepFailed,
-
-    /// <summary>An external step waits for someone to complete it.</summary>
-    Waiting,
-    Cancelled,
-
-    /// <summary>The host is stopping: nothing was recorded, the run resumes at this step elsewhere.</summary>
-    Interrupted,
-
-    /// <summary>Under an orchestrator: the next step is a <c>delay</c> step whose time has not passed; nothing ran (see <see cref="StepRunOutcome.DelayLeft"/>).</summary>
-    DelayPending,
-}
-
 public sealed record StepRunOutcome(StepRunKind Kind, TaskSnapshot? Snapshot = null)
 {
     /// <summary>The next step, already claimed by this run in the transaction that completed the previous one.</summary>
     public int? ClaimedStep { get; init; }
 
-    /// <summary>With <see cref="StepRunKind.DelayPending"/>: how long the delay step still waits.</summary>
+    /// <summary>
+    /// With <see cref="StepRunKind.DelayPending"/>: how long the step still waits (a delay step's time, or its next attempt);
+    /// with <see cref="StepRunKind.Waiting"/>: how long until the external step's <c>timeoutSeconds</c> ends its attempt.
+    /// </summary>
     public TimeSpan? DelayLeft { get; init; }
 
     public static StepRunOutcome Nothing(TaskSnapshot? snapshot = null) => new(StepRunKind.NothingToDo, snapshot);
@@ -128,10 +110,27 @@ public sealed partial class StepExecutor(
                     return StepRunOutcome.Nothing(snapshot);
                 }
 
-                if (step.Status == StepState.Started && step.ActiveAttempt is not null &&
+                if (step.Status == StepState.Started && step.ActiveAttempt is { } waiting &&
                     string.Equals(step.Action, Actions.ExternalStepAction.ActionName, StringComparison.OrdinalIgnoreCase))
                 {
-                    return new StepRunOutcome(StepRunKind.Waiting, snapshot);
+                    if (TimeoutLeft(step, now) is not { } timeoutLeft)
+                    {
+                        return new StepRunOutcome(StepRunKind.Waiting, snapshot);
+                    }
+
+                    if (timeoutLeft > TimeSpan.Zero)
+                    {
+                        return new StepRunOutcome(StepRunKind.Waiting, snapshot) { DelayLeft = timeoutLeft };
+                    }
+
+                    // Its timeoutSeconds passed while it waited for an agent: the attempt fails as a timeout.
+                    return await RecordOutcomeAsync(snapshot, step.Index, waiting, null, Thrown(new StepTimeoutException(Timeout(step))), false, chain, hold);
+                }
+
+                if (step.IsWaitingToRetry && step.NextAttemptAt - now is { } retryLeft && retryLeft > TimeSpan.Zero)
+                {
+                    // Waiting for its next attempt: the runner waits (a message made visible later, a durable timer).
+                    return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = retryLeft };
                 }
 
                 if (actions.Find(step.Action) is TimerDelayStepAction)
@@ -180,12 +179,23 @@ public sealed partial class StepExecutor(
         {
             var snapshot = await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: false, cancellationToken), cancellationToken);
             if (snapshot is not { Task: { Status: TaskState.InProgress } task } || task.Generation != generation ||
-                snapshot.NextRunnableStep is not { } step || actions.Find(step.Action) is not TimerDelayStepAction)
+                snapshot.NextRunnableStep is not { } step)
             {
                 return null;
             }
 
             var now = time.GetUtcNow();
+            if (step.IsWaitingToRetry)
+            {
+                // Waiting for its next attempt after a failure: the orchestrator waits the rest on a durable timer, nothing is claimed.
+                return step.NextAttemptAt - now is { } retryLeft && retryLeft > TimeSpan.Zero ? retryLeft : null;
+            }
+
+            if (actions.Find(step.Action) is not TimerDelayStepAction)
+            {
+                return null;
+            }
+
             var left = DelayLeft(step, now) ?? TimeSpan.Zero;
             if (step is { Status: StepState.Started, ActiveAttempt: not null })
             {
@@ -210,13 +220,32 @@ public sealed partial class StepExecutor(
         }
     }
 
-    /// <summary>How long a delay step still has to wait (its whole time when it has not started), or null when it is due.</summary>
+    /// <summary>
+    /// How long a delay step still has to wait (its whole time when it has not started), or null when it is due; a
+    /// <c>timeoutSeconds</c> shorter than the delay ends the wait then (and the attempt fails as a timeout).
+    /// </summary>
     private static TimeSpan? DelayLeft(TaskStep step, DateTimeOffset now)
     {
         var wait = TimeSpan.FromSeconds(Math.Max(0, step.Params.GetNumber("seconds") ?? 0));
+        if (step.TimeoutSeconds is { } limit && limit < wait.TotalSeconds)
+        {
+            wait = TimeSpan.FromSeconds(limit);
+        }
+
         var left = step is { Status: StepState.Started, ActiveAttempt: not null, StartedAt: { } started } ? started + wait - now : wait;
         return left > TimeSpan.Zero ? left : null;
     }
+
+    /// <summary>Longest one attempt of the step may run: its <c>timeoutSeconds</c>, at most the engine's step timeout.</summary>
+    private TimeSpan Timeout(TaskStep step) =>
+        step.TimeoutSeconds is { } seconds && TimeSpan.FromSeconds(seconds) < _options.StepTimeout ? TimeSpan.FromSeconds(seconds) : _options.StepTimeout;
+
+    /// <summary>For a running attempt of a step with <c>timeoutSeconds</c>: how long it may still run (zero or less: over); null without one.</summary>
+    private static TimeSpan? TimeoutLeft(TaskStep step, DateTimeOffset now) =>
+        step is { TimeoutSeconds: { } seconds, StartedAt: { } started } ? started + TimeSpan.FromSeconds(seconds) - now : null;
+
+    /// <summary>The step's retry policy: its own, else its task's, else the configured default.</summary>
+    private StepRetryPolicy PolicyOf(TaskRecord task, TaskStep step) => step.Retry ?? task.Retry ?? _options.Retry.ToPolicy();
 
     private async Task<TaskSnapshot> ClaimAsync(TaskSnapshot snapshot, TaskStep step, DateTimeOffset now, CancellationToken stopping)
     {
@@ -257,6 +286,7 @@ public sealed partial class StepExecutor(
             StartedAt = now,
             CompletedAt = null,
             Error = null,
+            NextAttemptAt = null,
         };
     }
 
@@ -270,12 +300,19 @@ public sealed partial class StepExecutor(
         var cancelled = false;
         try
         {
-            using var timeout = new CancellationTokenSource(_options.StepTimeout, time);
+            var limit = Timeout(step);
+            using var timeout = new CancellationTokenSource(limit, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, timeout.Token, stopping);
             try
             {
                 var action = actions.Find(step.Action) ?? throw new UnknownActionException(step.Action);
                 LogStepStarted(step.TaskId, step.Name, step.Action, attempt);
+                if (action is TimerDelayStepAction && step.TimeoutSeconds is { } t && t < (step.Params.GetNumber("seconds") ?? 0))
+                {
+                    // Under an orchestrator the delay was waited on a durable timer, cut at the step's timeout: that ended the attempt.
+                    throw Thrown(new StepTimeoutException(limit));
+                }
+
                 result = await action.ExecuteAsync(new StepContext(step.TaskId, step.Id, step.Name, attempt, step.Params), linked.Token);
             }
             catch (OperationCanceledException) when (signal.IsCancellationRequested)
@@ -289,7 +326,7 @@ public sealed partial class StepExecutor(
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                error = Thrown(new StepTimeoutException(_options.StepTimeout));
+                error = Thrown(new StepTimeoutException(limit));
             }
             catch (Exception ex)
             {
@@ -363,11 +400,27 @@ public sealed partial class StepExecutor(
                 if (error is not null)
                 {
                     var failure = FailureDetails.FromException(error);
-                    var taskFailure = FailureDetails.FromException(Thrown(new StepFailedException(step.Name, step.Action, error)));
+                    var policy = PolicyOf(task, step);
+                    var setAttempt = step.FailedAttempts + 1;
+                    var kind = ErrorClasses.Classify(error);
+                    if (kind.Transient && setAttempt < policy.MaxAttempts && !policy.Excludes(kind.Name, kind.HttpStatus))
+                    {
+                        // Transient, attempts left: the step waits for its next attempt, the task stays in progress.
+                        var wait = RetryBackoff.Wait(policy, setAttempt, kind.RetryAfter, Random.Shared.NextDouble());
+                        claimed = null;
+                        snapshot = await SaveHeldAsync(snapshot, new TaskUpdate(
+                            task with { UpdatedAt = now },
+                            [step with { ActiveAttempt = null, Error = failure, FailedAttempts = setAttempt, NextAttemptAt = now + wait }],
+                            [record with { Outcome = StepState.Failed, Error = failure }]), hold);
+                        LogAttemptFailedRetrying(error, taskId, step.Name, step.Action, setAttempt, policy.MaxAttempts, kind.Name, wait.TotalSeconds);
+                        return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = wait };
+                    }
+
+                    var taskFailure = FailureDetails.FromException(Thrown(new StepFailedException(step.Name, step.Action, error, setAttempt)));
                     claimed = null;
                     snapshot = await SaveHeldAsync(snapshot, new TaskUpdate(
                         task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = taskFailure, FailedStepIndex = index },
-                        [step with { Status = StepState.Failed, CompletedAt = now, ActiveAttempt = null, Error = failure }],
+                        [step with { Status = StepState.Failed, CompletedAt = now, ActiveAttempt = null, Error = failure, FailedAttempts = 0, NextAttemptAt = null }],
                         [record with { Outcome = StepState.Failed, Error = failure }]), hold);
                     LogStepFailed(error, taskId, step.Name, step.Action, attempt);
                     return new StepRunOutcome(StepRunKind.StepFailed, snapshot);
@@ -376,7 +429,7 @@ public sealed partial class StepExecutor(
                 if (result!.IsWaiting)
                 {
                     LogStepWaiting(taskId, step.Name);
-                    return new StepRunOutcome(StepRunKind.Waiting, snapshot);
+                    return new StepRunOutcome(StepRunKind.Waiting, snapshot) { DelayLeft = TimeoutLeft(step, now) is { } left && left > TimeSpan.Zero ? left : null };
                 }
 
                 var completed = step with
@@ -407,7 +460,7 @@ public sealed partial class StepExecutor(
             {
                 snapshot = await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: true, CancellationToken.None), hold)
                     ?? throw new InvalidOperationException($"Task {taskId} disappeared while its step ran.");
-                if (Landed(snapshot, index, attempt, claimed) is { } landed)
+                if (Landed(snapshot, index, attempt, claimed, time.GetUtcNow()) is { } landed)
                 {
                     LogOutcomeFound(taskId, snapshot.Steps[index].Name, attempt);
                     return landed;
@@ -425,12 +478,14 @@ public sealed partial class StepExecutor(
     /// only by the transaction that records this attempt (a runner that took the step over records it as interrupted,
     /// outcome Started). <paramref name="claimed"/> is the next step that write claimed, still this run's if unchanged.
     /// </summary>
-    private static StepRunOutcome? Landed(TaskSnapshot snapshot, int index, int attempt, TaskStep? claimed)
+    private static StepRunOutcome? Landed(TaskSnapshot snapshot, int index, int attempt, TaskStep? claimed, DateTimeOffset now)
     {
         var row = snapshot.AttemptsOf(index).FirstOrDefault(a => a.Number == attempt);
         return row?.Outcome switch
         {
             StepState.Cancelled => new StepRunOutcome(StepRunKind.Cancelled, snapshot),
+            StepState.Failed when snapshot.Steps[index] is { IsWaitingToRetry: true, NextAttemptAt: { } due } && snapshot.Task.Status == TaskState.InProgress =>
+                new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = due > now ? due - now : TimeSpan.Zero },
             StepState.Failed => new StepRunOutcome(StepRunKind.StepFailed, snapshot),
             StepState.Completed when snapshot.Task.Status == TaskState.Succeeded => new StepRunOutcome(StepRunKind.TaskSucceeded, snapshot),
             StepState.Completed => new StepRunOutcome(StepRunKind.StepCompleted, snapshot)
@@ -478,6 +533,9 @@ public sealed partial class StepExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} ({Action}) attempt {Attempt} failed")]
     private partial void LogStepFailed(Exception exception, Guid taskId, string stepName, string action, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: step {StepName} ({Action}) attempt {Attempt} of {MaxAttempts} failed ({ErrorClass}); next attempt in {WaitSeconds} s")]
+    private partial void LogAttemptFailedRetrying(Exception exception, Guid taskId, string stepName, string action, int attempt, int maxAttempts, string errorClass, double waitSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: step {StepName} waits for an external completion")]
     private partial void LogStepWaiting(Guid taskId, string stepName);

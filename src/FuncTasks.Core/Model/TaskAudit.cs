@@ -50,13 +50,14 @@ public static class TaskAudit
             }
 
             var newAttempt = step.Status == StepState.Started && step.ActiveAttempt is not null && step.ActiveAttempt != before.ActiveAttempt;
-            if (before.Status != step.Status || newAttempt)
+            var retryScheduled = step.IsWaitingToRetry && before.ActiveAttempt is not null;
+            if (before.Status != step.Status || newAttempt || retryScheduled)
             {
                 stepEvents.Add(New(TaskEventKind.StepStatusChanged, StepMessage(before, step))
                     with
                     {
                         StepIndex = step.Index, StepName = step.Name, From = before.Status.ToString(), To = step.Status.ToString(),
-                        Attempt = step.ActiveAttempt ?? before.ActiveAttempt, Error = step.Status == StepState.Failed ? Brief(step.Error) : null,
+                        Attempt = step.ActiveAttempt ?? before.ActiveAttempt, Error = step.Status == StepState.Failed || retryScheduled ? Brief(step.Error) : null,
                     });
             }
         }
@@ -177,6 +178,9 @@ public static class TaskAudit
 
     private static string StepMessage(TaskStep before, TaskStep step) => step.Status switch
     {
+        StepState.Started when step is { IsWaitingToRetry: true, NextAttemptAt: { } due } && before.ActiveAttempt is { } failed =>
+            $"Step '{step.Name}' attempt {failed} failed; next attempt scheduled for {due.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}" +
+            (step.Error is { } error ? $": {error.Message}" : "."),
         StepState.Started when step.ActiveAttempt is { } attempt && before.Status == StepState.Started && before.ActiveAttempt is { } lost =>
             $"Step '{step.Name}' attempt {attempt} started (attempt {lost} was interrupted).",
         StepState.Started when step.ActiveAttempt is { } attempt => $"Step '{step.Name}' attempt {attempt} started.",

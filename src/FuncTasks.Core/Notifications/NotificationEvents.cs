@@ -48,7 +48,7 @@ public static class NotificationEvents
                         StepIndex = isStep ? e.StepIndex : null,
                         StepStatus = isStep ? e.To : null,
                         Attempt = isStep ? e.Attempt : null,
-                        Error = type is NotificationEventTypes.TaskFailed or NotificationEventTypes.StepFailed && e.Error is { } error
+                        Error = type is NotificationEventTypes.TaskFailed or NotificationEventTypes.StepFailed or NotificationEventTypes.StepRetrying && e.Error is { } error
                             ? new NotificationError(error.ErrorType, error.Message)
                             : null,
                         Actor = e.Actor,
@@ -111,13 +111,12 @@ public static class NotificationEvents
             case StepState.Started when e.Operation == RestartOperation || (e.StepFrom == StepState.Failed && !byEngine):
                 yield return NotificationEventTypes.StepRestarted;
                 yield break;
+            case StepState.Started when e.StepFrom == StepState.Started && e.Error is not null:
+                // An attempt failed and the next one is scheduled (automatic retries): the step stays Started, waiting;
+                // the event names the failed attempt and its error. The next attempt is a step.started of its own.
+                yield return NotificationEventTypes.StepRetrying;
+                yield break;
             case StepState.Started:
-                if (e.StepFrom == StepState.Failed)
-                {
-                    // The engine runs a failed step again by itself (automatic step retries).
-                    yield return NotificationEventTypes.StepRetrying;
-                }
-
                 yield return NotificationEventTypes.StepStarted;
                 var action = snapshot.Steps.FirstOrDefault(s => s.Index == e.StepIndex)?.Action;
                 if (string.Equals(action, ExternalAction, StringComparison.OrdinalIgnoreCase))
@@ -125,9 +124,6 @@ public static class NotificationEvents
                     yield return NotificationEventTypes.StepWaiting;
                 }
 
-                yield break;
-            case StepState.Pending when e.StepFrom == StepState.Failed && byEngine:
-                yield return NotificationEventTypes.StepRetrying;
                 yield break;
             case StepState.Completed:
                 yield return NotificationEventTypes.StepSucceeded;

@@ -45,7 +45,7 @@ public sealed class SubscriptionsHandler(
     }
 
     public async Task<Subscription> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken) ?? throw new TaskNotFoundException("Subscription", id.ToString());
+        await store.GetAsync(id, cancellationToken) ?? throw new TaskNotFoundException(NotFoundKind.Subscription, id.ToString());
 
     public async Task<Subscription> UpdateAsync(Guid id, SubscriptionChange change, CancellationToken cancellationToken)
     {
@@ -81,7 +81,7 @@ public sealed class SubscriptionsHandler(
     {
         if (!await store.DeleteAsync(id, cancellationToken))
         {
-            throw new TaskNotFoundException("Subscription", id.ToString());
+            throw new TaskNotFoundException(NotFoundKind.Subscription, id.ToString());
         }
 
         cache.Invalidate();

@@ -728,10 +728,25 @@
     return h('div.card', {},
       h('h2', {}, `Steps (${steps.length})`),
       h('ol.timeline', { testid: 'steps' }, steps.map((step, i) => stepItem(step, subTasks.get(step.processStepId), i,
-        doing && doing.step && doing.step.processStepId === step.processStepId ? doing : null, refresh))));
+        doing && doing.step && doing.step.processStepId === step.processStepId ? doing : null, refresh, task))));
   }
 
-  function stepItem(step, sub, index, doing, refresh) {
+  /** A step waiting for its next attempt: "attempt 2 of 4 failed: …; next attempt in 3 s" (docs/retries.md). */
+  function retryWait(step, sub, task) {
+    const next = step.nextAttemptAt || (sub && sub.nextAttemptAt);
+    if (!next) return null;
+    const attempts = step.attempts || [];
+    let failed = 0;
+    for (let i = attempts.length - 1; i >= 0 && attempts[i].status === 'FAILED'; i--) failed++;
+    const policy = step.retry || (sub && sub.retry) || (task && task.retry);
+    const last = attempts[attempts.length - 1];
+    const why = tidy((last && last.error && last.error.message) || (step.error && step.error.message) || 'no details');
+    const seconds = Math.max(0, Math.ceil((Date.parse(next) - Date.now()) / 1000));
+    return h('p.retry-wait', { testid: 'retry-wait' },
+      `attempt ${Math.max(1, failed)}${policy ? ` of ${policy.maxAttempts}` : ''} failed: ${why}; next attempt in ${seconds} s`);
+  }
+
+  function stepItem(step, sub, index, doing, refresh, task) {
     const status = sub ? sub.status : step.status;
     const item = h(`li.step.s-${(status || 'unknown').toLowerCase()}`, { testid: 'step', 'data-step-name': step.name, 'data-status': status });
     item.append(
@@ -746,6 +761,7 @@
         h('h3', {}, 'Parameters in force'),
         paramsTable(step.params, 'step-params'),
         step.output ? h('p.output', {}, h('span.label', {}, 'Output: '), step.output) : null,
+        retryWait(step, sub, task),
         step.error ? h('p.step-error', { testid: 'step-error' }, typed(step.error.type, step.error.message)) : null,
         attemptsList(step.attempts || [])));
     if (status === 'FAILED' && canAct()) {

@@ -61,20 +61,54 @@ public sealed class NotificationEventsTests
     }
 
     [Fact]
-    public void An_external_step_that_starts_is_waiting_and_an_engine_retry_of_a_failed_step_is_retrying()
+    public void An_external_step_that_starts_is_waiting()
     {
         var snapshot = Snapshot(TaskState.InProgress, "external");
         var trail = new[]
         {
             TaskAudit.Created(snapshot.Task) with { Sequence = 1 },
             Step(2, StepState.Pending, StepState.Started),
-            Step(3, StepState.Started, StepState.Failed),
-            Step(4, StepState.Failed, StepState.Started, attempt: 2),
         };
 
         Assert.Equal(
-            ["task.created", "task.started", "step.started", "step.waiting", "step.failed", "step.retrying", "step.started", "step.waiting"],
+            ["task.created", "task.started", "step.started", "step.waiting"],
             NotificationEvents.From(snapshot, trail).Select(e => e.Type).ToArray());
+    }
+
+    [Fact]
+    public void A_failed_attempt_with_its_next_attempt_scheduled_is_retrying_and_the_exhausted_last_one_failed()
+    {
+        // The steps as the engine writes them under a retry policy (#15): a failed attempt leaves the step Started,
+        // waiting with NextAttemptAt; the next attempt starts it again; the last failed attempt fails it.
+        var snapshot = Snapshot(TaskState.InProgress);
+        var pending = snapshot.Steps[0] with { Status = StepState.Pending };
+        var first = pending with { Status = StepState.Started, AttemptCount = 1, ActiveAttempt = 1, StartedAt = At };
+        var waiting = first with { ActiveAttempt = null, Error = new FailureDetails("Http", "answered 503"), FailedAttempts = 1, NextAttemptAt = At.AddSeconds(2) };
+        var second = waiting with { AttemptCount = 2, ActiveAttempt = 2, Error = null, NextAttemptAt = null };
+        var failed = second with
+        {
+            Status = StepState.Failed, ActiveAttempt = null, Error = new FailureDetails("Http", "answered 500"), FailedAttempts = 0, CompletedAt = At.AddSeconds(3),
+        };
+
+        var writes = new List<IReadOnlyList<TaskEvent>>();
+        var steps = new[] { pending, first, waiting, second, failed };
+        for (var i = 1; i < steps.Length; i++)
+        {
+            writes.Add(TaskAudit.Derive(snapshot with { Steps = [steps[i - 1]] }, new TaskUpdate(Steps: [steps[i]]), TaskActor.Engine, At.AddSeconds(i)));
+        }
+
+        var events = NotificationEvents.From(snapshot with { Steps = [failed] }, TaskAudit.Trail(snapshot.Task, writes));
+
+        Assert.Equal(["task.created", "task.started", "step.started", "step.retrying", "step.started", "step.failed"], events.Select(e => e.Type).ToArray());
+        var retrying = events.Single(e => e.Type == "step.retrying").Data;
+        Assert.Equal(1, retrying.Attempt);
+        Assert.Equal("Started", retrying.StepStatus);
+        Assert.Equal("answered 503", retrying.Error!.Message);
+        Assert.StartsWith("Step 'notify' attempt 1 failed; next attempt scheduled for ", retrying.Message, StringComparison.Ordinal);
+        Assert.Equal([1, 2], events.Where(e => e.Type == "step.started").Select(e => e.Data.Attempt).ToArray());
+        var exhausted = events.Single(e => e.Type == "step.failed").Data;
+        Assert.Equal(2, exhausted.Attempt);
+        Assert.Equal("answered 500", exhausted.Error!.Message);
     }
 
     [Fact]

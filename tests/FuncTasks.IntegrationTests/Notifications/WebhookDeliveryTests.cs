@@ -125,18 +125,32 @@ public sealed class WebhookDeliveryTests : AppTest, IAsyncLifetime
         Assert.Empty(_receiver.At("elsewhere"));
     }
 
-    private async Task<System.Text.Json.Nodes.JsonArray> WaitForDeliveriesAsync(string subscriptionId, int count)
+    [Fact]
+    public async Task A_failed_attempt_with_its_next_attempt_scheduled_sends_step_retrying_and_the_exhausted_last_one_step_failed()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var list = (await Client.GetJsonAsync($"/v1/subscriptions/{subscriptionId}/deliveries"))["elements"]!.AsArray();
-            if (list.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return list;
-            }
+        await Client.SubscribeAsync(_receiver.Url("retries"));
+        Target.Respond("flaky", 503, "try again");
+        var task = await Client.CreateTaskAsync(TestApi.Task("retried",
+            Retries.RetryTestApi.WithRetry(TestApi.HttpStep("call", Target.Url("flaky")), Retries.RetryTestApi.Policy(2, intervalSeconds: 0.2))));
+        var id = task["id"].Str();
+        await Client.WaitForStatusAsync(id, "FAILED");
 
-            await Task.Delay(50);
-        }
+        var calls = await _receiver.WaitForAsync("retries", c => c.Any(r => r.Type == "functasks.task.failed"));
+        Assert.Equal(
+            ["functasks.task.created", "functasks.task.started", "functasks.step.started", "functasks.step.retrying", "functasks.step.started",
+                "functasks.step.failed", "functasks.task.failed"],
+            calls.Select(c => c.Type).ToArray());
+        var retrying = calls.Single(c => c.Type == "functasks.step.retrying").Json["data"]!;
+        Assert.Equal(1, retrying["attempt"]!.GetValue<int>());
+        Assert.Equal("Started", retrying["stepStatus"].Str());
+        Assert.Contains("503", retrying["error"]!["message"].Str(), StringComparison.Ordinal);
+        Assert.Contains("attempt 1 failed; next attempt scheduled for ", retrying["message"].Str(), StringComparison.Ordinal);
+        Assert.Equal([1, 2], calls.Where(c => c.Type == "functasks.step.started").Select(c => c.Json["data"]!["attempt"]!.GetValue<int>()).ToArray());
+        Assert.Equal(2, calls.Single(c => c.Type == "functasks.step.failed").Json["data"]!["attempt"]!.GetValue<int>());
     }
+
+    private Task<System.Text.Json.Nodes.JsonArray> WaitForDeliveriesAsync(string subscriptionId, int count) =>
+        Eventually.Value(
+            async () => (await Client.GetJsonAsync($"/v1/subscriptions/{subscriptionId}/deliveries"))["elements"]!.AsArray(),
+            list => list.Count >= count, $"{count} delivery attempts were listed", describe: list => list.ToJsonString());
 }

@@ -50,26 +50,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<Received> At(string path) => _received.Where(r => r.Path == "/" + path.TrimStart('/')).ToList();
 
-    /// <summary>Waits (polling, with a deadline) until the calls to the path satisfy the condition; fails with what arrived.</summary>
-    public async Task<IReadOnlyList<Received>> WaitForAsync(string path, Func<IReadOnlyList<Received>, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var calls = At(path);
-            if (done(calls))
-            {
-                return calls;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The receiver's {path} did not get the expected calls; got: {string.Join(", ", calls.Select(c => $"{c.Type}({c.Status})"))}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Waits until the calls to the path satisfy the condition; fails with what arrived.</summary>
+    public Task<IReadOnlyList<Received>> WaitForAsync(string path, Func<IReadOnlyList<Received>, bool> done, TimeSpan? timeout = null) =>
+        Eventually.Value(() => Task.FromResult(At(path)), done, $"the receiver's {path} got the expected calls", timeout,
+            describe: calls => string.Join(", ", calls.Select(c => $"{c.Type}({c.Status})")));
 
     private async Task HandleAsync(HttpContext http)
     {

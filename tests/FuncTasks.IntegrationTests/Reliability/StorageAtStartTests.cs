@@ -1,6 +1,6 @@
 using System.Net;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
+using FuncTasks.IntegrationTests.Flatfile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +27,7 @@ public sealed class StorageAtStartTests
         }, services => services.AddSingleton<ILoggerProvider>(logs));
 
         var starting = Task.Run(app.Operator);
-        await JobsTestApi.WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("unavailable at start", StringComparison.Ordinal)));
+        await Eventually.Until(() => logs.Entries.Any(e => e.Message.Contains("unavailable at start", StringComparison.Ordinal)), "the host logged that storage is unavailable at start", every: TimeSpan.FromMilliseconds(25));
         Assert.False(starting.IsCompleted);
 
         tables.Mode = StorageMode.Up;
