@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.TryAddSingleton<CancelTaskHandler>();
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
+        services.TryAddSingleton<FailPoisonedRunHandler>();
         services.TryAddSingleton<Commands.Jobs.JobsHandler>();
         services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
         services.TryAddSingleton<Workflows.StartProcessHandler>();

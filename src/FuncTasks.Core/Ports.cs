@@ -26,6 +26,13 @@ public interface ITaskStore
 
     /// <summary>The task's audit trail in order (see <see cref="TaskAudit"/>); null when the task does not exist.</summary>
     Task<IReadOnlyList<TaskEvent>?> GetEventsAsync(Guid taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The snapshot this store wrote when the given run of a task started (created, retried, restarted) in this process, if
+    /// it still holds it: a runner that picks the run up here may begin from it instead of reading the task again. Taken
+    /// once; null when unknown (a stale one only costs an ETag conflict and a re-read).
+    /// </summary>
+    TaskSnapshot? TakeStarted(Guid taskId, int generation) => null;
 }
 
 public sealed record TaskUpdate(TaskRecord? Task = null, IReadOnlyList<TaskStep>? Steps = null, IReadOnlyList<StepAttempt>? NewAttempts = null)

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FuncTasks.Core;
+using FuncTasks.Core.Commands;
 using FuncTasks.Core.Engine;
 using FuncTasks.Core.Model;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed partial class QueueTaskRunner(
     QueueServiceClient queues,
     StepExecutor executor,
     ITaskStore store,
+    FailPoisonedRunHandler poisoned,
     RunningSteps running,
     TimeProvider time,
     IOptions<StorageOptions> storageOptions,
@@ -158,7 +160,7 @@ public sealed partial class QueueTaskRunner(
 
         if (message.DequeueCount - run.Waits > _options.MaxDequeueCount)
         {
-            await FailPoisonedAsync(run, message.DequeueCount, stopping);
+            await poisoned.HandleAsync(run.TaskId, run.Generation, message.DequeueCount, stopping);
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             return;
         }
@@ -180,7 +182,7 @@ public sealed partial class QueueTaskRunner(
         try
         {
             // A run started by this host begins from the snapshot it just wrote (no read); otherwise the executor reads.
-            var started = (store as TableTaskStore)?.TakeStarted(run.TaskId, run.Generation);
+            var started = store.TakeStarted(run.TaskId, run.Generation);
             // A lost message does not interrupt the running step: "lost" may be a renewal whose answer was lost (the SDK's
             // retry then meets a new pop receipt). The step finishes and stores its outcome under its ETags; no further
             // step starts (EnsureOwnedAsync), and whoever receives the message next carries on from there.
@@ -230,42 +232,6 @@ public sealed partial class QueueTaskRunner(
         if (task is { Status: TaskState.Cancelled })
         {
             running.Cancel(taskId);
-        }
-    }
-
-    private async Task FailPoisonedAsync(RunMessage run, long deliveries, CancellationToken cancellationToken)
-    {
-        for (var conflicts = 0; conflicts < 8; conflicts++)
-        {
-            var snapshot = await ReadForPoisonAsync(run.TaskId, cancellationToken);
-            if (snapshot is null || snapshot.Task.Status != TaskState.InProgress || snapshot.Task.Generation != run.Generation)
-            {
-                return;
-            }
-
-            try
-            {
-                await store.SaveAsync(snapshot, PoisonedRun.Fail(snapshot, deliveries, time.GetUtcNow()), cancellationToken);
-                LogPoisoned(run.TaskId, deliveries);
-                return;
-            }
-            catch (ConcurrencyConflictException)
-            {
-            }
-        }
-    }
-
-    /// <summary>The poison may be in the step rows themselves: fall back to the task row alone.</summary>
-    private async Task<TaskSnapshot?> ReadForPoisonAsync(Guid taskId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.GetAsync(taskId, includeAttempts: false, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogUnreadableSteps(ex, taskId);
-            return await store.GetTaskAsync(taskId, cancellationToken) is { } task ? new TaskSnapshot(task, [], []) : null;
         }
     }
 
@@ -342,33 +308,4 @@ public sealed partial class QueueTaskRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run failed on delivery {DequeueCount}; the message returns in {BackoffSeconds} s")]
     private partial void LogRunFailed(Exception exception, Guid taskId, long dequeueCount, double backoffSeconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: its steps cannot be read; failing the task from its task row")]
-    private partial void LogUnreadableSteps(Exception exception, Guid taskId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId}: run message poisoned after {Deliveries} deliveries; task marked failed")]
-    private partial void LogPoisoned(Guid taskId, long deliveries);
-}
-
-/// <summary>The transition for a run that keeps failing without recording an outcome.</summary>
-public static class PoisonedRun
-{
-    public static TaskUpdate Fail(TaskSnapshot snapshot, long deliveries, DateTimeOffset now)
-    {
-        var step = snapshot.NextRunnableStep;
-        var error = new FailureDetails(
-            "FuncTasks.PoisonMessage",
-            $"The run of this task was delivered {deliveries} times without recording an outcome" +
-            (step is null ? string.Empty : $" (at step '{step.Name}')") +
-            "; it was stopped instead of looping. Fix the cause (see the log) and retry the task.");
-        var steps = step is null
-            ? []
-            : new[] { step with { Status = StepState.Failed, ActiveAttempt = null, CompletedAt = now, Error = error } };
-        return new TaskUpdate(
-            snapshot.Task with { Status = TaskState.Failed, CompletedAt = now, UpdatedAt = now, Error = error, FailedStepIndex = step?.Index },
-            steps)
-        {
-            Actor = TaskActor.Engine,
-            Operation = "poison",
-        };
-    }
 }

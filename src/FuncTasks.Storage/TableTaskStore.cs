@@ -52,7 +52,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
     /// host started it: the queue worker that picks up the run message here begins from it instead of reading the
     /// task again (one read less per run). Taken once; a stale one only costs an ETag conflict and a re-read.
     /// </summary>
-    internal TaskSnapshot? TakeStarted(Guid taskId, int generation) =>
+    public TaskSnapshot? TakeStarted(Guid taskId, int generation) =>
         _started.TryRemove(taskId, out var entry) && entry.Snapshot.Task.Generation == generation ? entry.Snapshot : null;
 
     private TaskSnapshot RememberStarted(TaskSnapshot snapshot)
