@@ -25,22 +25,17 @@ public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, Time
 }
 
 /// <summary>
-/// What one step run reports to the orchestrator: the outcome, and when the task's next step is a
-/// <c>delay</c> or waits for its next attempt how long the orchestrator waits (on a durable timer) before running it;
-/// with <see cref="StepRunKind.Waiting"/>, how long until the external step's <c>timeoutSeconds</c> ends its attempt.
-/// <paramref name="Broken"/> is set when the host could not run the step to an outcome at all
-/// (its activity failed on every attempt, e.g. storage unreachable).
+/// What one <c>ExecuteStep</c> activity reports to the orchestrator: the outcome of the last step it ran, and with
+/// <see cref="StepRunKind.StepCompleted"/> how long the orchestrator waits (on a durable timer) before the next activity
+/// when the task's next step is a <c>delay</c> step (claimed: it shows as started) or waits for its next attempt (null: run
+/// the next activity at once, the activity handed back after its time budget); with <see cref="StepRunKind.Waiting"/>, how
+/// long until the external step's <c>timeoutSeconds</c> ends its attempt. <paramref name="Broken"/> is set when the host
+/// could not run the step to an outcome at all (its activity failed on every attempt, e.g. storage unreachable).
 /// </summary>
 public sealed record StepReport(StepRunKind Kind, TimeSpan? NextDelay = null, FailureDetails? Broken = null)
 {
     public static StepReport BrokenRun(FailureDetails failure) => new(StepRunKind.StepFailed, Broken: failure);
 }
-
-/// <summary>
-/// What claiming a <c>delay</c> step reports: how long is left of its wait (null: the next step is not a delay step), or
-/// <paramref name="Broken"/> when the claim never ran to an outcome (its activity failed on every attempt).
-/// </summary>
-public sealed record DelayReport(TimeSpan? Remaining, FailureDetails? Broken = null);
 
 /// <summary>The input of the activity that marks a broken run failed.</summary>
 public sealed record BrokenRun(Guid TaskId, int Generation, FailureDetails Error);
@@ -51,14 +46,12 @@ public sealed record BrokenRun(Guid TaskId, int Generation, FailureDetails Error
 /// </summary>
 public interface ITaskOrchestration
 {
-    /// <summary>Runs the task's next step (an activity, retried by the host); a run that never reached an outcome returns <see cref="StepReport.BrokenRun"/>.</summary>
-    Task<StepReport> ExecuteStepAsync(TaskRun run);
-
     /// <summary>
-    /// When the task's next step is a <c>delay</c> step: claims it (it shows as started) and returns how long is left of its
-    /// wait, for a durable timer; null when the next step is not a delay step (an activity).
+    /// Runs the task's steps from the next one (an activity, retried by the host) until one fails, waits, needs a durable wait
+    /// or the activity's time budget passes (see <see cref="TaskRunActivities.ExecuteStepAsync"/>); a run that never reached
+    /// an outcome returns <see cref="StepReport.BrokenRun"/>.
     /// </summary>
-    Task<DelayReport> StartDelayAsync(TaskRun run);
+    Task<StepReport> ExecuteStepAsync(TaskRun run);
 
     /// <summary>Marks a broken run failed so that it can be retried (an activity).</summary>
     Task FailRunAsync(BrokenRun run);
@@ -72,12 +65,12 @@ public interface ITaskOrchestration
 
 /// <summary>
 /// <see cref="ITaskLoopContext"/> for an orchestrator. Deterministic: it only calls <see cref="ITaskOrchestration"/>,
-/// so a replay takes the same path. A <c>delay</c> step is waited on a durable timer before its (instant) run;
-/// a failed or waiting step waits for <c>resume</c>, whose payload is the new run generation.
+/// so a replay takes the same path. One <c>ExecuteStep</c> activity runs consecutive steps; when it reports that a
+/// <c>delay</c> step (claimed by it) or a step's next attempt is due later, the loop waits on a durable timer before the next
+/// activity; a failed or waiting step waits for <c>resume</c>, whose payload is the new run generation.
 /// </summary>
 public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskRun start) : ITaskLoopContext
 {
-    private bool _lookAhead = true;
     private TimeSpan? _nextDelay;
     private TimeSpan? _timeoutAfter;
 
@@ -89,21 +82,13 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 
     public async Task<StepRunKind> RunNextStepAsync()
     {
-        // At the start and after a resume the next step is unknown (it may be a restarted delay step); after a step, its
-        // report says whether a delay step follows. A delay step is claimed when its timer starts, so it shows as started.
-        if (_lookAhead || _nextDelay is not null)
+        // The previous activity's report says whether the next step waits (a delay step it claimed, a retry's next attempt).
+        // At the start and after a resume nothing is known and the activity finds out: a delay step it reaches is claimed
+        // and reported, so no look-ahead activity runs before it.
+        if (_nextDelay is { } delay && delay > TimeSpan.Zero)
         {
-            _lookAhead = false;
-            var delay = await orchestration.StartDelayAsync(Run);
-            if (delay.Broken is { } broken)
-            {
-                return await BrokenAsync(broken);
-            }
-
-            if (delay.Remaining is { } remaining && remaining > TimeSpan.Zero)
-            {
-                await orchestration.DelayAsync(remaining);
-            }
+            _nextDelay = null;
+            await orchestration.DelayAsync(delay);
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
@@ -128,17 +113,10 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
         var generation = await orchestration.WaitForResumeAsync(timeout ?? Run.ResumeTimeout);
         if (generation is not { } g)
         {
-            if (timeout is null)
-            {
-                return false;
-            }
-
-            _lookAhead = true;
-            return true;
+            return timeout is not null;
         }
 
         Run = Run with { Generation = Math.Max(Run.Generation, g) };
-        _lookAhead = true;
         return true;
     }
 }
@@ -158,19 +136,32 @@ public sealed class TaskRunActivities(
     public const string BrokenRunErrorType = "FuncTasks.RunBroken";
 
     /// <summary>
-    /// Runs the next step. While it runs, the task row is checked every <see cref="OrchestrationOptions.CancelCheckInterval"/>
-    /// so that a cancel made through any instance reaches the step's cancellation token (terminating the orchestration
-    /// does not stop a running activity). Throws when the host is stopping, so that the orchestrator's retry policy runs it again.
+    /// Runs the task's steps from the next one, chained as the queue runner does (completing a step claims the next in the
+    /// same transaction: one write per step, no read between steps), until one fails, waits for someone (an external step),
+    /// needs a durable wait (a <c>delay</c> step, which it claims, or a retry's next attempt: the report says how long), the
+    /// task ends, or <see cref="OrchestrationOptions.StepBatchTime"/> has passed (the step running then finishes, the next
+    /// one is left unclaimed, and the next activity carries on). Each activity starts from storage (or from the snapshot this
+    /// host wrote when it started or resumed the run), so a repeated delivery never runs a completed step again.
+    /// While steps run, the task row is checked every <see cref="OrchestrationOptions.CancelCheckInterval"/> so that a cancel
+    /// made through any instance reaches the running step's cancellation token (terminating the orchestration does not stop a
+    /// running activity). Throws when the host is stopping, so that the orchestrator's retry policy runs it again.
     /// </summary>
     public async Task<StepReport> ExecuteStepAsync(TaskRun run, CancellationToken stopping)
     {
-        StepRunOutcome outcome;
+        var started = store.TakeStarted(run.TaskId, run.Generation);
+        StepRunOutcome? outcome = started is null ? null : StepRunOutcome.Nothing(started);
+        using (var budget = new CancellationTokenSource(orchestration.Value.StepBatchTime, time))
         using (var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
             var watcher = SignalCancelAsync(run.TaskId, watching.Token);
             try
             {
-                outcome = await executor.RunNextStepAsync(run.TaskId, run.Generation, known: null, stopping);
+                // A step claimed by the previous one's write is always run here (left behind, it would count as interrupted).
+                do
+                {
+                    outcome = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, outcome, stopping, handBack: budget.Token);
+                }
+                while (outcome.Kind == StepRunKind.StepCompleted && (outcome.ClaimedStep is not null || !budget.IsCancellationRequested));
             }
             finally
             {
@@ -184,19 +175,14 @@ public sealed class TaskRunActivities(
             throw new OperationCanceledException($"Task {run.TaskId}: the host stopped while a step ran; the step runs again.", stopping);
         }
 
-        if (outcome.Kind == StepRunKind.DelayPending)
+        // DelayPending: a delay step claimed (or reached before its time) or a step waiting for its next attempt; the loop
+        // goes on after a durable timer. StepCompleted: the time budget passed; the next activity goes on at once.
+        return outcome.Kind switch
         {
-            // Nothing ran (a repeated delivery reached a delay step before its time): the loop goes on with the delay step,
-            // which the orchestrator claims and waits for on a durable timer.
-            return new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft);
-        }
-
-        return new StepReport(outcome.Kind, outcome.Kind switch
-        {
-            StepRunKind.StepCompleted => DelayBefore(outcome.Snapshot, run.Generation),
-            StepRunKind.Waiting => outcome.DelayLeft,
-            _ => null,
-        });
+            StepRunKind.DelayPending => new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft),
+            StepRunKind.Waiting => new StepReport(StepRunKind.Waiting, outcome.DelayLeft),
+            var kind => new StepReport(kind),
+        };
     }
 
     private async Task SignalCancelAsync(Guid taskId, CancellationToken stop)
@@ -223,10 +209,6 @@ public sealed class TaskRunActivities(
         {
         }
     }
-
-    /// <summary>Claims the task's next step when it is a <c>delay</c> step and returns how long is left of its wait (see <see cref="StepExecutor.ClaimDelayAsync"/>).</summary>
-    public Task<TimeSpan?> StartDelayAsync(TaskRun run, CancellationToken cancellationToken) =>
-        executor.ClaimDelayAsync(run.TaskId, run.Generation, cancellationToken);
 
     /// <summary>
     /// Marks a run that never reached an outcome failed, with its step, so that an operator can retry it
@@ -271,25 +253,6 @@ public sealed class TaskRunActivities(
         StackTrace = failure.StackTrace is { } stack ? FailureDetails.Cap(stack, FailureDetails.MaxStackTraceLength) : null,
         InnerFailure = null,
     };
-
-    /// <summary>The durable wait before the task's next step: its <c>seconds</c> when it is a <c>delay</c> step of this run.</summary>
-    public static TimeSpan? DelayBefore(TaskSnapshot? snapshot, int generation)
-    {
-        if (snapshot is not { Task: { Status: TaskState.InProgress } task } || task.Generation != generation)
-        {
-            return null;
-        }
-
-        var step = snapshot.NextRunnableStep;
-        if (step is null || step.Status is not (StepState.Pending or StepState.Started) ||
-            !string.Equals(step.Action, DelayStepAction.ActionName, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var seconds = step.Params.GetNumber("seconds") ?? 0;
-        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
-    }
 }
 
 /// <summary>
@@ -329,6 +292,16 @@ public sealed class OrchestrationOptions
 
     /// <summary>How often a running step's activity checks the task row for a cancel made through another instance.</summary>
     public TimeSpan CancelCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long one <c>ExecuteStep</c> activity goes on starting further steps of its task before it hands back to the
+    /// orchestration (a step running then finishes first). Zero: one step per activity. At most <see cref="MaxStepBatchTime"/>,
+    /// well under the Functions activity timeout.
+    /// </summary>
+    public TimeSpan StepBatchTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest <see cref="StepBatchTime"/> a host accepts.</summary>
+    public static TimeSpan MaxStepBatchTime { get; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Tries of an activity that could not run to an outcome before the run is marked broken (failed, retryable).</summary>
     public int ActivityMaxAttempts { get; set; } = ActivityRetry.Default.MaxAttempts;
