@@ -18,11 +18,14 @@ public sealed class BenchOptions
     public int? Workers { get; set; }
     public int? Tasks { get; set; }
 
+    /// <summary>The LocalHost the bench starts: the one built next to it, or another build given with <c>--localhost-dll</c> (an A/B run).</summary>
+    public string LocalHostDll { get; set; } = LocalHostProcess.BuiltDll;
+
     public bool Remote => Url is not null;
 }
 
 /// <summary>What every scenario gets: Azurite, the target server, a way to start a LocalHostProcess with fresh tables.</summary>
-public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetServer target, string tempDir, BenchResults results)
+public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, TargetServer target, string tempDir, BenchResults results)
 {
     private DtfxPeer? _dtfx;
     private int _hosts;
@@ -30,7 +33,7 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
 
     public BenchOptions Options => options;
     public bool Quick => options.Quick;
-    public Azurite? Azurite => azurite;
+    public AzuriteProcess? Azurite => azurite;
     public TargetServer Target => target;
     public BenchResults Results => results;
     public string TempDir => tempDir;
@@ -115,16 +118,24 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
     {
         if (options.Remote)
         {
-            var remote = LocalHostProcess.Remote(options.Url!, options.Key ?? throw new ArgumentException("--url needs --key"));
-            return new HostUnderTest(remote, new RawStore(new TableServiceClient(options.Storage).GetTableClient(options.TablePrefix + "Tasks")), options.TablePrefix);
+            var url = options.Url!.TrimEnd('/');
+            var http = HostUnderTest.CreateClient(url, options.Key ?? throw new ArgumentException("--url needs --key"));
+            return new HostUnderTest(null, url, http, new RawStore(new TableServiceClient(options.Storage).GetTableClient(options.TablePrefix + "Tasks")), options.TablePrefix);
         }
 
         var n = Interlocked.Increment(ref _hosts);
         var prefix = settings is not null && settings.TryGetValue("FuncTasks:Storage:TablePrefix", out var given)
             ? given
             : $"B{n}{new string(name.Where(char.IsAsciiLetterOrDigit).ToArray())}";
-        var all = new Dictionary<string, string>
+        var key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        var all = new Dictionary<string, string?>
         {
+            ["AzureWebJobsStorage"] = storage ?? Storage,
+            ["FuncTasks:Auth:Keys:0:Name"] = "bench",
+            ["FuncTasks:Auth:Keys:0:Secret"] = key,
+            ["FuncTasks:Auth:Keys:0:Role"] = "operator",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["FuncTasks:Storage:TablePrefix"] = prefix,
             ["FuncTasks:Storage:QueueName"] = $"bench-{n}-{name.ToLowerInvariant()}",
             ["FuncTasks:Runner:Workers"] = (options.Workers ?? 16).ToString(Inv.C),
@@ -136,9 +147,15 @@ public sealed class BenchContext(BenchOptions options, Azurite? azurite, TargetS
             all[k] = v;
         }
 
-        var host = await LocalHostProcess.StartAsync(storage ?? Storage, all, Path.Combine(tempDir, $"localhost-{n}-{name}.log"), cancellationToken);
+        var start = new LocalHostStart
+        {
+            DllPath = options.LocalHostDll,
+            LogFile = Path.Combine(tempDir, $"localhost-{n}-{name}.log"),
+            ReadyTimeout = TimeSpan.FromSeconds(60),
+        };
+        var host = await LocalHostProcess.StartAsync(all, start, cancellationToken);
         var raw = new RawStore(new TableServiceClient(Storage).GetTableClient(prefix + "Tasks"));
-        return new HostUnderTest(host, raw, prefix);
+        return new HostUnderTest(host, host.Url, HostUnderTest.CreateClient(host.Url, key), raw, prefix);
     }
 
     public TableServiceClient TableService() => new(Storage);
@@ -157,24 +174,4 @@ public static class RunnerKinds
     public static string Label(this RunnerKind runner) => runner == RunnerKind.Queue ? Runners.Queue : Runners.Durable;
 
     public static string Short(this RunnerKind runner) => runner == RunnerKind.Queue ? "queue" : "Durable";
-}
-
-public sealed class HostUnderTest(LocalHostProcess host, RawStore raw, string prefix) : IAsyncDisposable
-{
-    public LocalHostProcess Host => host;
-    public HttpClient Http => host.Http;
-    public RawStore Raw => raw;
-    public string Prefix => prefix;
-
-    /// <summary>Runs after the host stopped (the Durable runner's task hub is deleted).</summary>
-    public Func<Task>? AfterDispose { get; set; }
-
-    public async ValueTask DisposeAsync()
-    {
-        await host.DisposeAsync();
-        if (AfterDispose is not null)
-        {
-            await AfterDispose();
-        }
-    }
 }

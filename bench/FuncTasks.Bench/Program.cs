@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FuncTasks.Bench;
@@ -29,11 +28,12 @@ for (var i = 0; i < args.Length; i++)
 
             break;
         case "--charts": redraw = args[++i]; break;
-        case "--localhost-dll": LocalHostProcess.DllPath = Path.GetFullPath(args[++i]); break;
+        case "--localhost-dll": options.LocalHostDll = Path.GetFullPath(args[++i]); break;
         case "-h" or "--help":
             Console.WriteLine("""
-                FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
-                  --quick              about a minute (what CI runs); the full run takes ~10 minutes
+                FuncTasks benchmarks: each scenario measures FuncTasks (queue and Durable runners) and the raw storage path or
+                the raw Durable Task Framework (the DTFx peer) in the same run.
+                  --quick              2-3 minutes on a quiet 2-core machine (what CI runs); the full run takes ~15 minutes
                   --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory,
                                        8 delay precision, 9 DTFx peer)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
@@ -52,7 +52,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var repoRoot = FindRepoRoot();
+var repoRoot = RepoRoot.Path;
 var outDir = options.Output ?? Path.Combine(repoRoot, "bench", "results");
 Directory.CreateDirectory(outDir);
 
@@ -79,7 +79,7 @@ if (double.TryParse(results.Machine.LoadBefore.Split(' ')[0], Inv.C, out var loa
     Console.WriteLine($"  note: the machine is busy (load {load:F2} on {Environment.ProcessorCount} cores): absolute figures will be low; the ratios are measured in the same run.");
 }
 
-Azurite? azurite = null;
+AzuriteProcess? azurite = null;
 TargetServer? target = null;
 BenchContext? context = null;
 try
@@ -87,7 +87,7 @@ try
     if (!options.Remote)
     {
         Console.WriteLine("Starting Azurite (in memory, loopback, free ports)");
-        azurite = await Azurite.StartAsync(repoRoot, ct);
+        azurite = await AzuriteProcess.StartAsync(new AzuriteStart { InstallIfMissing = true }, ct);
     }
 
     target = await TargetServer.StartAsync();
@@ -178,25 +178,6 @@ if (missed > 0)
 }
 
 return results.Errors.Count == 0 ? 0 : 1;
-
-static string FindRepoRoot()
-{
-    var built = typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
-    if (built is not null && File.Exists(Path.Combine(built, "FuncTasks.sln")))
-    {
-        return built;
-    }
-
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FuncTasks.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("FuncTasks.sln not found: run the bench from the repository.");
-}
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

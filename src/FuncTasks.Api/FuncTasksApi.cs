@@ -32,6 +32,7 @@ public static class FuncTasksApi
         services.AddOptions<Core.Idempotency.IdempotencyOptions>().Bind(configuration.GetSection(Core.Idempotency.IdempotencyOptions.Section)).ValidateDataAnnotations()
             .Validate<Microsoft.Extensions.Options.IOptions<ApiOptions>>((idempotency, api) => idempotency.TakeOverAfter > api.Value.RequestTimeout,
                 "FuncTasks:Idempotency:TakeOverAfter must be longer than FuncTasks:Api:RequestTimeout.").ValidateOnStart();
+        services.AddJobs();
         services.AddOptions<TaskInfoOptions>().Bind(configuration.GetSection(TaskInfoOptions.Section));
         services.AnswerMediaTypesInDialects();
         return services;

@@ -34,9 +34,8 @@ public static class DependencyInjection
         services.TryAddSingleton<RestartFailedStepHandler>();
         services.TryAddSingleton<CompleteExternalStepHandler>();
         services.TryAddSingleton<FailPoisonedRunHandler>();
-        services.TryAddSingleton<Commands.Jobs.JobsHandler>();
-        services.TryAddSingleton<Workflows.CreateWorkflowHandler>();
-        services.TryAddSingleton<Workflows.StartProcessHandler>();
+        services.TryAddSingleton<Definitions.CreateDefinitionHandler>();
+        services.TryAddSingleton<Definitions.StartFromDefinitionHandler>();
         services.AddOptions<Idempotency.IdempotencyOptions>();
         services.TryAddSingleton<Idempotency.IdempotentCreate>();
         services.AddSingleton<IStepAction, HttpStepAction>();

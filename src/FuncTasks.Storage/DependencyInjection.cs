@@ -39,7 +39,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IIdempotencyStore, TableIdempotencyStore>();
         services.TryAddSingleton<TableTaskStore>();
         services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<TableTaskStore>());
-        services.TryAddSingleton<Core.Workflows.IWorkflowStore, TableWorkflowStore>();
+        services.TryAddSingleton<Core.Definitions.IDefinitionStore, TableDefinitionStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

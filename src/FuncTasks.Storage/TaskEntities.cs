@@ -76,7 +76,7 @@ internal static class TaskEntities
         CompletedSteps = e.GetInt32("CompletedSteps") ?? 0,
         Progress = e.GetInt32("Progress") ?? 0,
         Generation = e.GetInt32("Generation") ?? 0,
-        Origin = e.GetString("Origin") ?? "tasks",
+        Origin = e.GetString("Origin") ?? string.Empty, // always written: the caller gives it
         Extensions = e.GetString("Extensions"),
         Error = FromJson<FailureDetails>(e.GetString("Error")),
         FailedStepIndex = e.GetInt32("FailedStepIndex"),

@@ -74,7 +74,7 @@ public sealed class DashboardHost : FuncTasksApp
 {
     public DashboardHost()
     {
-        var port = Azurite.FreePort();
+        var port = Loopback.FreePort();
         Url = $"http://127.0.0.1:{port}";
         UseKestrel(port);
     }

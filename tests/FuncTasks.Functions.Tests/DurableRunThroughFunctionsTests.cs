@@ -25,21 +25,10 @@ public sealed class DurableRunThroughFunctionsTests(FunctionsOnAzurite hosts)
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
 
-    private async Task<OrchestrationMetadata> WaitForOrchestrationAsync(string id, Func<OrchestrationMetadata, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var instance = await Durable.GetInstanceAsync(id, getInputsAndOutputs: true);
-            if (instance is not null && done(instance))
-            {
-                return instance;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Orchestration {id} did not become {what}; last seen: {instance?.RuntimeStatus}.{Environment.NewLine}{hosts.Logs.Recent()}");
-            await Task.Delay(25);
-        }
-    }
+    private async Task<OrchestrationMetadata> WaitForOrchestrationAsync(string id, Func<OrchestrationMetadata, bool> done, string what) =>
+        (await Eventually.Value(() => Durable.GetInstanceAsync(id, getInputsAndOutputs: true), instance => instance is not null && done(instance),
+            $"orchestration {id} becomes {what}", Deadline, TimeSpan.FromMilliseconds(25),
+            instance => $"{instance?.RuntimeStatus}.{Environment.NewLine}{hosts.Logs.Recent()}"))!;
 
     private async Task<OrchestrationMetadata> WaitForCompletionAsync(string id)
     {
@@ -68,7 +57,7 @@ public sealed class DurableRunThroughFunctionsTests(FunctionsOnAzurite hosts)
         var failed = await Functions.WaitForStatusAsync(id, "FAILED");
 
         Assert.Equal(["SUCCESSFUL", "FAILED", "PENDING"], StepStatuses(failed));
-        Assert.Equal((1, 0), (Target.Calls(notify), Target.Calls(finish)));
+        Assert.Equal((1, 0), (Target.CallsOf(notify), Target.CallsOf(finish)));
         // The orchestration of the task waits for a resume (the delay step ran on a durable timer first).
         var waiting = await WaitForOrchestrationAsync(id, o => o.RuntimeStatus == OrchestrationRuntimeStatus.Running, "running");
         Assert.Equal(TaskRunOrchestrator.Name, waiting.Name);
@@ -84,7 +73,7 @@ public sealed class DurableRunThroughFunctionsTests(FunctionsOnAzurite hosts)
 
         var done = await Functions.WaitForStatusAsync(id, "SUCCESSFUL");
         Assert.Equal(["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"], StepStatuses(done));
-        Assert.Equal((2, 1), (Target.Calls(notify), Target.Calls(finish)));
+        Assert.Equal((2, 1), (Target.CallsOf(notify), Target.CallsOf(finish)));
         var completed = await WaitForCompletionAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
         Assert.Equal(StepRunKind.TaskSucceeded, completed.ReadOutputAs<StepRunKind>());
@@ -106,7 +95,7 @@ public sealed class DurableRunThroughFunctionsTests(FunctionsOnAzurite hosts)
 
         Assert.Equal("RetryTask", retried.ServedBy);
         // The retry put the task back in progress before it answered; the step then fails again (its target still answers 503).
-        var again = await Functions.WaitForTaskAsync(id, t => (string?)t["status"] == "FAILED" && Target.Calls(notify) == 2, "failed again");
+        var again = await Functions.WaitForTaskAsync(id, t => (string?)t["status"] == "FAILED" && Target.CallsOf(notify) == 2, "failed again");
         Assert.Equal(["FAILED"], StepStatuses(again));
         var process = (await Functions.GetAsync($"/api/v1/processes/{id}")).Object;
         Assert.Equal(2, process["data"]!["steps"]![0]!["attempts"]!.AsArray().Count);

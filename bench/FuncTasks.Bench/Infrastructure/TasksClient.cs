@@ -72,23 +72,9 @@ public sealed class RawStore(TableClient table)
         return response.HasValue ? response.Value!.GetString("Status") : null;
     }
 
-    public async Task WaitForStatusAsync(Guid taskId, string status, TimeSpan timeout, CancellationToken cancellationToken, int pollMs = 10)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await StatusAsync(taskId, cancellationToken);
-            if (last == status)
-            {
-                return;
-            }
-
-            await Task.Delay(pollMs, cancellationToken);
-        }
-
-        throw new TimeoutException($"Task {taskId} did not reach {status} within {timeout.TotalSeconds} s (last seen {last ?? "nothing"}).");
-    }
+    public Task WaitForStatusAsync(Guid taskId, string status, TimeSpan timeout, CancellationToken cancellationToken, int pollMs = 10) =>
+        Eventually.Value(() => StatusAsync(taskId, cancellationToken), seen => seen == status, $"task {taskId} reaches {status}", timeout,
+            TimeSpan.FromMilliseconds(pollMs), seen => seen ?? "nothing", cancellationToken: cancellationToken);
 
     public async Task<int> CountAsync(string filter, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public static class Contention
         var path = $"race-{host.Prefix}";
         // The step fails after 2 s: while the winner's retry runs it, the task stays in progress, so every other
         // request of the round must get 409 (a request arriving after it failed again could rightly win).
-        context.Target.Answer(path, 500, TimeSpan.FromSeconds(2));
+        context.Target.Respond(path, 500, "failing on purpose", TimeSpan.FromSeconds(2));
         var (id, _) = await TasksClient.CreateAsync(host.Http, "contended", [TasksClient.HttpGet("always-fails", context.Target.Url(path))], ct);
         await host.Raw.WaitForStatusAsync(id, "Failed", TimeSpan.FromSeconds(30), ct);
         // Open the connections first.

@@ -126,7 +126,7 @@ public static class Listing
             counts.Add(await Stats.TimeAsync(() => host.Raw.CountAsync(TableClient.CreateQueryFilter($"RowKey eq {"task"}"), ct)));
         }
 
-        var ws = host.Host.WorkingSetBytes() is { } b ? b / 1048576.0 : (double?)null;
+        var ws = host.WorkingSetBytes() is { } b ? b / 1048576.0 : (double?)null;
         BenchContext.Progress($"listing @{size}: first {Stats.Median(first):F1} ms, page {deepPage} {Stats.Median(deep):F1} ms, raw {Stats.Median(raw):F1} ms, count scan {Stats.Median(counts):F1} ms");
         return new Figures(Stats.Median(first), Stats.Median(deep), Stats.Median(raw), Stats.Median(counts), ws, total, first, raw);
     }

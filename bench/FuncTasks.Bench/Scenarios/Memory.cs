@@ -39,9 +39,10 @@ public static class Memory
         };
         await using var host = await context.StartHostAsync("memory", runner, settings, cancellationToken: ct);
         var warm = await TasksClient.CreateManyAsync(host.Http, 20, 8, _ => TasksClient.Delays(2), ct);
+        // A generous wait: on a shared machine (load 37 in one full run) 20 warm-up tasks took over two minutes.
         foreach (var id in warm)
         {
-            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(120), ct, pollMs: 50);
+            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(300), ct, pollMs: 100);
         }
 
         await Task.Delay(3000, ct);
@@ -97,7 +98,7 @@ public static class Memory
         var samples = new List<double>();
         for (var i = 0; i < 5; i++)
         {
-            samples.Add(host.Host.WorkingSetBytes() ?? double.NaN);
+            samples.Add(host.WorkingSetBytes() ?? double.NaN);
             await Task.Delay(400, ct);
         }
 

@@ -38,12 +38,12 @@ public static class Resume
         for (var i = 0; i < n + 2; i++)
         {
             var path = $"retry-{host.Prefix}-{i}";
-            target.Answer(path, 500);
+            target.Respond(path, 500, "failing on purpose");
             var (id, _) = await TasksClient.CreateAsync(host.Http, $"retry-{i}", [TasksClient.HttpGet("call", target.Url(path))], ct);
             await host.Raw.WaitForStatusAsync(id, "Failed", wait, ct);
             // Let the workers go idle, as after a real failure.
             await Task.Delay(idle, ct);
-            target.Answer(path, 200);
+            target.Respond(path, 200, "ok");
             var call = target.NextCall(path);
             var sent = Stopwatch.GetTimestamp();
             using (var response = await host.Http.PatchAsync($"/v1/tasks/{id}", null, ct))
@@ -84,7 +84,7 @@ public static class Resume
         {
             var bad = $"restart-{host.Prefix}-{i}-bad";
             var good = $"restart-{host.Prefix}-{i}-good";
-            target.Answer(bad, 500);
+            target.Respond(bad, 500, "failing on purpose");
             var (id, stepIds) = await TasksClient.CreateAsync(host.Http, $"restart-{i}", [TasksClient.HttpGet("call", target.Url(bad))], ct);
             await host.Raw.WaitForStatusAsync(id, "Failed", wait, ct);
             await Task.Delay(idle, ct);

@@ -206,46 +206,37 @@ public static class Throughput
         var ids = await TasksClient.CreateManyAsync(host.Http, tasks, 16, _ => TasksClient.Delays(steps), ct);
         var submitted = Stopwatch.GetElapsedTime(clock).TotalSeconds;
         var idSet = ids.Select(i => i.ToString("D")).ToHashSet();
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        DateTimeOffset last = started;
-        while (true)
-        {
-            var done = 0;
-            var failed = 0;
-            await foreach (var row in host.Raw.Table.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"RowKey eq {"task"} and Status ne {"InProgress"}"), 1000, ["PartitionKey", "Status", "CompletedAt"], ct))
+        // The end time comes from the rows' CompletedAt; polling once a second keeps this scan off Azurite's back.
+        var last = (await Eventually.Value(
+            async () =>
             {
-                if (!idSet.Contains(row.PartitionKey))
+                var done = 0;
+                var failed = 0;
+                var latest = started;
+                await foreach (var row in host.Raw.Table.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"RowKey eq {"task"} and Status ne {"InProgress"}"), 1000, ["PartitionKey", "Status", "CompletedAt"], ct))
                 {
-                    continue;
+                    if (!idSet.Contains(row.PartitionKey))
+                    {
+                        continue;
+                    }
+
+                    done++;
+                    failed += row.GetString("Status") == "Succeeded" ? 0 : 1;
+                    if (row.GetDateTimeOffset("CompletedAt") is { } at && at > latest)
+                    {
+                        latest = at;
+                    }
                 }
 
-                done++;
-                failed += row.GetString("Status") == "Succeeded" ? 0 : 1;
-                if (row.GetDateTimeOffset("CompletedAt") is { } at && at > last)
-                {
-                    last = at;
-                }
-            }
-
-            if (failed > 0)
-            {
-                throw new InvalidOperationException($"{failed} benchmark tasks did not succeed.");
-            }
-
-            if (done == tasks)
-            {
-                break;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Only {done}/{tasks} tasks finished in 10 minutes.");
-            }
-
-            // The end time comes from the rows' CompletedAt; polling less often keeps this scan off Azurite's back.
-            await Task.Delay(1000, ct);
-        }
+                return failed > 0 ? throw new InvalidOperationException($"{failed} benchmark tasks did not succeed.") : (Done: done, Last: latest);
+            },
+            seen => seen.Done == tasks,
+            $"all {tasks} benchmark tasks finished",
+            TimeSpan.FromMinutes(10),
+            TimeSpan.FromSeconds(1),
+            seen => $"{seen.Done}/{tasks} finished",
+            cancellationToken: ct)).Last;
 
         var seconds = (last - started).TotalSeconds;
         BenchContext.Progress($"throughput ({runner.Short()}): {workers} {(runner == RunnerKind.Queue ? "workers" : "work items")}, {tasks} tasks × {steps} submitted in {submitted:F1} s, all done after {seconds:F1} s");

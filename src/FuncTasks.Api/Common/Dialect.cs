@@ -74,7 +74,7 @@ public abstract partial class Dialect
         catch (ConcurrencyConflictException)
         {
             // Lost every bounded re-read against other writers: the state moved on; the caller may try again.
-            return Error(http, new TaskConflictException(ConflictKind.EditNotAllowed, "The task was changed by another request at the same time; read it again and retry."));
+            return Error(http, new TaskConflictException(ConflictKind.ChangedConcurrently, "The task was changed by another request at the same time; read it again and retry."));
         }
         catch (BadHttpRequestException bad)
         {

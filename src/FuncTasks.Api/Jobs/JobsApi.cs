@@ -1,6 +1,6 @@
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
-using FuncTasks.Core.Commands.Jobs;
+using FuncTasks.Core.Commands.Agents;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -78,7 +78,7 @@ public static class JobsApi
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var command = JobsRequest.ParseCreate(body, Caller(http));
-            var jobs = Jobs(http);
+            var jobs = http.Jobs();
             var outcome = await IdempotencyKey.CreateAsync(http, body, (id, ct) => jobs.CreateAsync(command with { Id = id }, ct));
             return JobsDialect.Data(JobsDialect.ToJob(outcome.Snapshot.Task)).Replayed(http, outcome);
         });
@@ -95,33 +95,33 @@ public static class JobsApi
 
     public static Task<IResult> GetAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).GetAsync(ParseId(jobId), http.RequestAborted)).Task)));
+            JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)).Task)));
 
     public static Task<IResult> UpdateAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var id = ParseId(jobId);
             var edit = JobsRequest.ParseEdit(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted));
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).UpdateAsync(id, edit, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().UpdateAsync(id, edit.ToAgentTaskEdit(), http.RequestAborted)).Task));
         });
 
     public static Task<IResult> DeleteAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
-            await Jobs(http).DeleteAsync(ParseId(jobId), http.RequestAborted);
+            await http.Jobs().DeleteAsync(ParseId(jobId), http.RequestAborted);
             return JobsDialect.Data(new SuccessData(true));
         });
 
     public static Task<IResult> ExecuteAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
-            await Jobs(http).ExecuteAsync(ParseId(jobId), http.RequestAborted);
+            await http.Jobs().ExecuteAsync(ParseId(jobId), http.RequestAborted);
             return JobsDialect.Data(new SuccessData(true));
         });
 
     public static Task<IResult> GetPlanAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            Plan(await Jobs(http).GetAsync(ParseId(jobId), http.RequestAborted)));
+            Plan(await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)));
 
     public static Task<IResult> ReplacePlanAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
@@ -129,7 +129,7 @@ public static class JobsApi
             var id = ParseId(jobId);
             var steps = JsonBody.Steps(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted))
                 ?? throw new InvalidRequestException("steps", "Give 'steps': the new plan, an array of {name, action, params}.");
-            return Plan(await Jobs(http).ReplacePlanAsync(id, steps, http.RequestAborted));
+            return Plan(await http.Jobs().ReplacePlanAsync(id, steps, http.RequestAborted));
         });
 
     public static Task<IResult> PatchPlanAsync(HttpContext http, string jobId) =>
@@ -137,7 +137,7 @@ public static class JobsApi
         {
             var id = ParseId(jobId);
             var edits = JobsRequest.ParsePlanEdits(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted));
-            return Plan(await Jobs(http).PatchPlanAsync(id, edits, http.RequestAborted));
+            return Plan(await http.Jobs().PatchPlanAsync(id, edits, http.RequestAborted));
         });
 
     public static Task<IResult> AckAsync(HttpContext http, string jobId) =>
@@ -145,19 +145,19 @@ public static class JobsApi
         {
             var id = ParseId(jobId);
             var ack = JobsRequest.ParseAck(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted, allowEmpty: true), JobsRequest.AgentOf(http, Caller(http)));
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).AckAsync(id, ack, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().AckAsync(id, ack, http.RequestAborted)).Task));
         });
 
     public static Task<IResult> AckOutcomeAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
-            JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).AckOutcomeAsync(ParseId(jobId), http.RequestAborted)).Task)));
+            JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().AckOutcomeAsync(ParseId(jobId), http.RequestAborted)).Task)));
 
     public static Task<IResult> CompleteAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var id = ParseId(jobId);
             var finish = JobsRequest.ParseFinish(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted, allowEmpty: true));
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).CompleteAsync(id, finish, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().CompleteAsync(id, finish, http.RequestAborted)).Task));
         });
 
     public static Task<IResult> FailAsync(HttpContext http, string jobId) =>
@@ -165,7 +165,7 @@ public static class JobsApi
         {
             var id = ParseId(jobId);
             var finish = JobsRequest.ParseFinish(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted, allowEmpty: true));
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).FailAsync(id, finish, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().FailAsync(id, finish, http.RequestAborted)).Task));
         });
 
     public static Task<IResult> CancelAsync(HttpContext http, string jobId) =>
@@ -174,20 +174,20 @@ public static class JobsApi
             var id = ParseId(jobId);
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted, allowEmpty: true);
             var info = JobsRequest.Text(body, "info", JobsRequest.MaxInfoLength);
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).CancelAsync(id, info, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().CancelAsync(id, info, http.RequestAborted)).Task));
         });
 
     /// <summary>The seed: <c>POST /v1/jobs/{jobId}/retry</c> (no body) → <c>{data: Job}</c>; 400 unless the job failed.</summary>
     public static Task<IResult> RetryAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
-            JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).RetryAsync(ParseId(jobId), http.RequestAborted)).Task)));
+            JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().RetryAsync(ParseId(jobId), http.RequestAborted)).Task)));
 
     public static Task<IResult> SplitAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var id = ParseId(jobId);
             var split = JobsRequest.ParseSplit(await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted));
-            return JobsDialect.Data(JobsDialect.ToJob((await Jobs(http).SplitAsync(id, split, http.RequestAborted)).Task));
+            return JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().SplitAsync(id, split, http.RequestAborted)).Task));
         });
 
     /// <summary>Flatfile's preview of record mutations needs its record store; FuncTasks has none.</summary>
@@ -197,17 +197,15 @@ public static class JobsApi
 
     private static IResult Plan(TaskSnapshot snapshot)
     {
-        var steps = JobData.Of(snapshot.Task).PlanSteps(snapshot.Steps).Select((s, i) => JobsDialect.ToStep(s, i)).ToList();
+        var steps = AgentTaskData.Of(snapshot.Task).PlanSteps(snapshot.Steps).Select((s, i) => JobsDialect.ToStep(s, i)).ToList();
         return JobsDialect.Data(new JobPlanBody(JobsDialect.ToJob(snapshot.Task), new FlatfileJobPlan(steps, [], [], [])));
     }
-
-    private static JobsHandler Jobs(HttpContext http) => http.RequestServices.GetRequiredService<JobsHandler>();
 
     private static Caller Caller(HttpContext http) => Dialect.CallerOf(http);
 
     /// <summary>An id that is not a job id names no job: 404, never 500.</summary>
     public static Guid ParseId(string id) =>
-        TaskIds.TryParse(id, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException("Job", id);
+        TaskIds.TryParse(id, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException(NotFoundKind.Task, id);
 
     private static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
     {

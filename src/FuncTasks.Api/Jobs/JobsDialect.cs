@@ -1,14 +1,15 @@
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
-using FuncTasks.Core.Commands.Jobs;
+using FuncTasks.Core.Commands.Agents;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace FuncTasks.Api.Jobs;
 
 /// <summary>
-/// The Flatfile dialect: its status words, its error body <c>{errors: [{key?, message}]}</c>, and a task as a Flatfile Job.
-/// Retry of a job that is not failed is 400 (the seed); other state conflicts are 409.
+/// The Flatfile dialect: its status words, its error body <c>{errors: [{key?, message}]}</c>, its sentences for the
+/// engine's refusals, and a task as a Flatfile Job. Retry of a job that is not failed is 400 (the seed); other state
+/// conflicts are 409.
 /// </summary>
 public sealed class JobsDialect : Dialect
 {
@@ -24,69 +25,80 @@ public sealed class JobsDialect : Dialect
 
     public override string Name => "Jobs";
 
-    public static string Status(JobPhase phase) => JobsHandler.Word(phase);
-
-    public static JobPhase? ParseStatus(string word) => word.Trim() switch
+    /// <summary>The Flatfile word for a phase (created, scheduled, ready, executing, complete, failed, canceled).</summary>
+    public static string Status(AgentTaskPhase phase) => phase switch
     {
-        "created" => JobPhase.Created,
-        "scheduled" => JobPhase.Scheduled,
-        "ready" => JobPhase.Ready,
-        "executing" => JobPhase.Executing,
-        "complete" => JobPhase.Complete,
-        "failed" => JobPhase.Failed,
-        "canceled" => JobPhase.Canceled,
+        AgentTaskPhase.Created => "created",
+        AgentTaskPhase.Scheduled => "scheduled",
+        AgentTaskPhase.Ready => "ready",
+        AgentTaskPhase.Executing => "executing",
+        AgentTaskPhase.Succeeded => "complete",
+        AgentTaskPhase.Failed => "failed",
+        _ => "canceled",
+    };
+
+    public static AgentTaskPhase? ParseStatus(string word) => word.Trim() switch
+    {
+        "created" => AgentTaskPhase.Created,
+        "scheduled" => AgentTaskPhase.Scheduled,
+        "ready" => AgentTaskPhase.Ready,
+        "executing" => AgentTaskPhase.Executing,
+        "complete" => AgentTaskPhase.Succeeded,
+        "failed" => AgentTaskPhase.Failed,
+        "canceled" => AgentTaskPhase.Cancelled,
         _ => null,
     };
 
-    public static TaskState StateOf(JobPhase phase) => phase switch
+    public static TaskState StateOf(AgentTaskPhase phase) => phase switch
     {
-        JobPhase.Created => TaskState.Created,
-        JobPhase.Complete => TaskState.Succeeded,
-        JobPhase.Failed => TaskState.Failed,
-        JobPhase.Canceled => TaskState.Cancelled,
+        AgentTaskPhase.Created => TaskState.Created,
+        AgentTaskPhase.Succeeded => TaskState.Succeeded,
+        AgentTaskPhase.Failed => TaskState.Failed,
+        AgentTaskPhase.Cancelled => TaskState.Cancelled,
         _ => TaskState.InProgress,
     };
 
     public static FlatfileJob ToJob(TaskRecord task)
     {
-        var data = JobData.Of(task);
+        var data = AgentTaskData.Of(task);
+        var fields = JobFields.Of(data);
         return new FlatfileJob(
             task.Id.ToString(),
-            data.CreatedBy ?? "functasks",
+            fields.CreatedBy ?? "functasks",
             Wire.Time(task.CreatedAt)!,
             Wire.Time(task.UpdatedAt == default ? task.CreatedAt : task.UpdatedAt)!,
             Wire.Time(data.StartedAtOf(task)),
             Wire.Time(task.Status.IsFinished() ? task.CompletedAt : null),
             Wire.Time(data.OutcomeAcknowledgedAt),
-            data.SpaceId,
+            fields.SpaceId,
             task.Type,
             task.Name,
-            data.Source,
-            data.Destination,
-            data.Config,
-            data.Trigger,
+            fields.Source,
+            fields.Destination,
+            fields.Config,
+            fields.Trigger,
             Status(data.PhaseOf(task)),
             data.ProgressOf(task),
-            data.FileId,
-            data.Mode,
-            data.Input,
-            data.Subject,
+            fields.FileId,
+            fields.Mode,
+            fields.Input,
+            fields.Subject,
             data.Outcome,
             InfoOf(task, data),
-            data.Managed,
-            data.EnvironmentId,
+            fields.Managed,
+            fields.EnvironmentId,
             data.Part,
             data.PartData,
             data.PartExecution,
             data.ParentId,
             data.PredecessorIds,
-            data.Metadata,
+            fields.Metadata,
             Wire.Time(data.EstimatedCompletionAt));
     }
 
     /// <summary>The job's info; for a job the engine failed (a plan step, predecessors, parts) the failure says more.</summary>
-    private static string? InfoOf(TaskRecord task, JobData data) => task is { Status: TaskState.Failed, Error: { } error }
-        ? error.InnerFailure is { ErrorType: JobsHandler.JobFailedErrorType } byAgent ? data.Info ?? byAgent.Message : error.Message
+    private static string? InfoOf(TaskRecord task, AgentTaskData data) => task is { Status: TaskState.Failed, Error: { } error }
+        ? error.InnerFailure is { ErrorType: JobsServices.JobFailedErrorType } byAgent ? data.Info ?? byAgent.Message : error.Message
         : data.Info;
 
     public static FlatfilePlanStep ToStep(TaskStep step, int index) => new(
@@ -121,11 +133,68 @@ public sealed class JobsDialect : Dialect
     public override IResult Error(HttpContext http, FuncTasksException error) => error switch
     {
         TaskNotFoundException nf => Errors(404, $"Job '{nf.Id}' was not found."),
+        TaskConflictException { Agent: { } refused } c => Errors(c.Kind == ConflictKind.RetryNotAllowed ? 400 : 409, Sentence(refused, c)),
         TaskConflictException { Kind: ConflictKind.RetryNotAllowed } c => Errors(400, c.Message),
         TaskConflictException c => Errors(409, c.Message),
         IdempotencyConflictException reused => Errors(409, reused.Message, "Idempotency-Key"),
+        InvalidRequestException { Rule: { } rule } invalid => Errors(400, Sentence(rule, invalid), invalid.Field),
         InvalidRequestException invalid => Errors(400, invalid.Message, invalid.Field),
         _ => Errors(400, error.Message),
+    };
+
+    /// <summary>Why a job refused a command, in Flatfile's words, from the job's kind and phase when it did.</summary>
+    private static string Sentence(AgentTaskRefusal refused, TaskConflictException conflict)
+    {
+        var phase = Status(refused.Phase);
+        return refused.Command switch
+        {
+            AgentTaskCommand.Execute => $"Job can not be executed: it is {phase}. Only a created job can be executed.",
+            AgentTaskCommand.Edit => $"Job can not be edited: it is {phase}. Only a job that has not finished can be edited.",
+            AgentTaskCommand.Delete => $"Job can not be deleted while it is {phase}; cancel it first.",
+            AgentTaskCommand.Ack => refused switch
+            {
+                { Kind: AgentTaskKind.Agent, Phase: AgentTaskPhase.Executing } =>
+                    $"Job was already acknowledged by another agent ('{refused.AckedBy}'); only that agent can report on it.",
+                { Kind: AgentTaskKind.Agent } => $"Job can not be acknowledged: it is {phase}. Only a ready job can be acknowledged.",
+                _ => $"Job can not be acknowledged: it runs a plan whose steps FuncTasks executes (it is {phase}).",
+            },
+            AgentTaskCommand.Complete or AgentTaskCommand.Fail => Unfinishable(refused, refused.Command == AgentTaskCommand.Fail ? "failed" : "completed"),
+            AgentTaskCommand.AckOutcome => $"Job's outcome can not be acknowledged: it is {phase}. Only a finished job has an outcome.",
+            AgentTaskCommand.Cancel => $"Job can not be canceled: it is {phase}. Only a job that has not finished can be canceled.",
+            AgentTaskCommand.Retry => $"Job can not be retried: it is {phase}. Only a failed job can be retried.",
+            AgentTaskCommand.Split => refused switch
+            {
+                { Kind: AgentTaskKind.Parent } => "Job can not be split: it was split already.",
+                { Kind: AgentTaskKind.Planned } => "Job can not be split: it runs a plan; only an agent-driven job can be split into parts.",
+                { Phase: AgentTaskPhase.Ready or AgentTaskPhase.Executing } => "Job can not be split: no agent step is waiting.",
+                _ => $"Job can not be split: it is {phase}. Only a ready or executing job can be split.",
+            },
+            AgentTaskCommand.ReplacePlan => $"Job's plan can not be replaced: it is {phase}. Only the plan of a created job can be replaced.",
+            AgentTaskCommand.EditPlan => refused.Kind != AgentTaskKind.Planned
+                ? "Job has no plan to edit: it is driven by an agent."
+                : $"Job's plan can not be edited: it is {phase}. Only the plan of a job that has not finished (or has failed) can be edited.",
+            AgentTaskCommand.EditPlanStep =>
+                $"Plan step '{conflict.StepName}' is {conflict.StepState?.ToString().ToLowerInvariant()}; only a step that has not completed and is not running can be edited.",
+            _ => conflict.Message,
+        };
+    }
+
+    private static string Unfinishable(AgentTaskRefusal refused, string verb) => refused.Phase switch
+    {
+        AgentTaskPhase.Scheduled => $"Job can not be {verb}: it is scheduled and still waits for its predecessors.",
+        AgentTaskPhase.Executing => $"Job can not be {verb}: it runs a plan whose steps FuncTasks executes, and none of them waits for an agent.",
+        _ => $"Job can not be {verb}: it is {Status(refused.Phase)}. Only a ready or executing job can be {verb}.",
+    };
+
+    /// <summary>A rule of the engine the request broke, in Flatfile's words.</summary>
+    private static string Sentence(RequestRule rule, InvalidRequestException invalid) => rule switch
+    {
+        RequestRule.UnknownParent => $"parentId '{invalid.Value}' names no job.",
+        RequestRule.TooManyPredecessors => $"A job may have at most {invalid.Limit} predecessors; {invalid.Count} were given.",
+        RequestRule.UnknownPredecessor => $"{invalid.Field} '{invalid.Value}' names no job.",
+        RequestRule.FieldsTooLarge => $"The job's fields (config, input, metadata, outcome, ...) take {invalid.Count} characters as JSON; at most {invalid.Limit} are allowed.",
+        RequestRule.ProgressComesFromSteps => "The progress of a planned job comes from its steps; only an agent-driven job's progress can be set.",
+        _ => invalid.Message,
     };
 
     public override IResult Unavailable(HttpContext http, string reference, TimeSpan retryAfter) =>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
-using FuncTasks.Core.Commands.Jobs;
+using FuncTasks.Core.Commands.Agents;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -18,7 +18,7 @@ public static class JobsRequest
     /// <summary>Optional header naming one agent among several that share an API key.</summary>
     public const string AgentIdHeader = "X-Agent-Id";
 
-    public static CreateJob ParseCreate(JsonElement body, Caller caller)
+    public static CreateAgentTask ParseCreate(JsonElement body, Caller caller)
     {
         var type = Required(body, "type");
         if (!JobsDialect.Types.Contains(type, StringComparer.Ordinal))
@@ -26,11 +26,11 @@ public static class JobsRequest
             throw new InvalidRequestException("type", $"'type' must be one of {string.Join(", ", JobsDialect.Types)}, not '{Short(type)}'.");
         }
 
-        var data = new JobData
+        var fields = new JobFields
         {
             Source = Required(body, "source"),
             Destination = Text(body, "destination"),
-            Trigger = OneOf(body, "trigger", JobsDialect.Triggers) ?? "manual",
+            Trigger = OneOf(body, "trigger", JobsDialect.Triggers) ?? JobFields.ManualTrigger,
             Mode = OneOf(body, "mode", JobsDialect.Modes) ?? "foreground",
             FileId = Text(body, "fileId"),
             EnvironmentId = Text(body, "environmentId"),
@@ -41,6 +41,10 @@ public static class JobsRequest
             Input = Object(body, "input"),
             Subject = Subject(body),
             Metadata = Object(body, "metadata"),
+        };
+        var data = new AgentTaskData
+        {
+            Fields = fields.ToFields(),
             Info = Text(body, "info", MaxInfoLength),
             ParentId = Text(body, "parentId"),
             Part = Int(body, "part", 1, 10_000),
@@ -53,7 +57,8 @@ public static class JobsRequest
                 ? JsonBody.Steps(p) ?? throw new InvalidRequestException("plan.steps", "'plan' needs 'steps': an array of {name, action, params}.")
                 : throw new InvalidRequestException("plan", "'plan' must be an object {steps: [{name, action, params}]}.")
             : null;
-        return new CreateJob(type, Required(body, "operation"), data, plan);
+        var operation = Required(body, "operation");
+        return new CreateAgentTask(type, operation, data, plan, Start: fields.Trigger == JobFields.ImmediateTrigger);
     }
 
     public static JobEdit ParseEdit(JsonElement body)
@@ -87,21 +92,21 @@ public static class JobsRequest
             : edit;
     }
 
-    public static AckJob ParseAck(JsonElement body, string agent) =>
+    public static AckAgentTask ParseAck(JsonElement body, string agent) =>
         new(agent, Text(body, "info", MaxInfoLength), Int(body, "progress", 0, 100), Time(body, "estimatedCompletionAt"));
 
-    public static FinishJob ParseFinish(JsonElement body) =>
+    public static FinishAgentTask ParseFinish(JsonElement body) =>
         new(Object(body, "outcome"), Text(body, "info", MaxInfoLength));
 
-    public static SplitJob ParseSplit(JsonElement body)
+    public static SplitAgentTask ParseSplit(JsonElement body)
     {
         var parallel = Bool(body, "runInParallel") ?? false;
         var parts = body.Property("parts") ?? throw new InvalidRequestException("parts", "Give 'parts': a number of parts, or an array with each part's partData.");
         switch (parts.ValueKind)
         {
-            case JsonValueKind.Number when parts.TryGetInt32(out var count) && count is >= 1 and <= JobsHandler.MaxParts:
-                return new SplitJob(Enumerable.Repeat<JsonElement?>(null, count).ToList(), parallel);
-            case JsonValueKind.Array when parts.GetArrayLength() is >= 1 and <= JobsHandler.MaxParts:
+            case JsonValueKind.Number when parts.TryGetInt32(out var count) && count is >= 1 and <= AgentTaskHandler.MaxParts:
+                return new SplitAgentTask(Enumerable.Repeat<JsonElement?>(null, count).ToList(), parallel);
+            case JsonValueKind.Array when parts.GetArrayLength() is >= 1 and <= AgentTaskHandler.MaxParts:
                 var data = new List<JsonElement?>();
                 var i = 0;
                 foreach (var part in parts.EnumerateArray())
@@ -112,9 +117,9 @@ public static class JobsRequest
                     i++;
                 }
 
-                return new SplitJob(data, parallel);
+                return new SplitAgentTask(data, parallel);
             default:
-                throw new InvalidRequestException("parts", $"'parts' must be a whole number from 1 to {JobsHandler.MaxParts}, or an array of 1 to {JobsHandler.MaxParts} partData objects.");
+                throw new InvalidRequestException("parts", $"'parts' must be a whole number from 1 to {AgentTaskHandler.MaxParts}, or an array of 1 to {AgentTaskHandler.MaxParts} partData objects.");
         }
     }
 
@@ -174,7 +179,7 @@ public static class JobsRequest
             throw new InvalidRequestException("sortDirection", "sortDirection must be asc or desc.");
         }
 
-        var phases = new List<JobPhase>();
+        var phases = new List<AgentTaskPhase>();
         var anyStatus = false;
         foreach (var word in q["status"].SelectMany(s => (s ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
@@ -216,20 +221,25 @@ public static class JobsRequest
             pageSize,
             states is { Count: > 0 } ? states : null,
             type,
-            Origin: JobsHandler.Origin,
+            Origin: JobsServices.Origin,
             OldestFirst: sort == "asc")
         {
             Matches = task =>
             {
-                var data = JobData.Of(task);
-                return (!anyStatus || phases.Contains(data.PhaseOf(task)))
-                    && (parentId is null || data.ParentId == parentId)
-                    && (!excludeChildren || parentId is not null || data.ParentId is null)
-                    && (source is null || data.Source == source)
-                    && (environmentId is null || data.EnvironmentId == environmentId)
-                    && (spaceId is null || data.SpaceId == spaceId)
-                    && (fileId is null || data.FileId == fileId)
-                    && (workbookId is null || data.Source == workbookId || data.Destination == workbookId);
+                var data = AgentTaskData.Of(task);
+                if ((anyStatus && !phases.Contains(data.PhaseOf(task)))
+                    || (parentId is not null && data.ParentId != parentId)
+                    || (excludeChildren && parentId is null && data.ParentId is not null))
+                {
+                    return false;
+                }
+
+                var fields = JobFields.Of(data);
+                return (source is null || fields.Source == source)
+                    && (environmentId is null || fields.EnvironmentId == environmentId)
+                    && (spaceId is null || fields.SpaceId == spaceId)
+                    && (fileId is null || fields.FileId == fileId)
+                    && (workbookId is null || fields.Source == workbookId || fields.Destination == workbookId);
             },
         };
         return (query, pageNumber, pageSize);

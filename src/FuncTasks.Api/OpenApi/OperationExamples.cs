@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FuncTasks.Core;
+using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -93,7 +94,10 @@ internal static class DialectExamples
         return null;
     }
 
-    /// <summary>Domain outcomes to try, the one this operation most typically meets first.</summary>
+    /// <summary>
+    /// Domain outcomes to try, the one this operation most typically meets first. The generic conflicts carry the VCF
+    /// sentences as their message: the examples of the dialects that show a conflict's message have always shown those.
+    /// </summary>
     private static IEnumerable<FuncTasksException> Outcomes(string operation)
     {
         var task = SampleBodies.TaskId.ToString();
@@ -104,24 +108,29 @@ internal static class DialectExamples
                 yield return new IdempotencyKeyReusedException("order-4711");
                 break;
             case "CancelTask":
-                yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Core.Commands.CancelTaskHandler.NotInProgressMessage, "Succeeded");
+                yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Tasks.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
                 break;
             case "GetTasks":
                 yield return new InvalidRequestException("pageSize", "pageSize must be between 1 and 100.");
                 break;
             case "RestartFailedStep":
-                yield return new TaskConflictException(ConflictKind.RestartNotAllowed,
-                    $"Step '{step}' is COMPLETED; only a FAILED step can be restarted.", "Completed");
+                yield return new TaskConflictException(ConflictKind.RestartNotAllowed, "The step is Completed.")
+                {
+                    TaskState = TaskState.Failed, StepState = StepState.Completed, StepName = step,
+                };
                 break;
             case "CompleteProcessStep":
-                yield return new TaskConflictException(ConflictKind.CompleteNotAllowed,
-                    $"Step '{step}' is FAILED; only a STARTED external step can be completed.", "Failed");
+                yield return new TaskConflictException(ConflictKind.CompleteNotAllowed, "The step is Failed.")
+                {
+                    // No action: the committed example never named it (the engine always does; see docs/openapi.json).
+                    TaskState = TaskState.Failed, StepState = StepState.Failed, StepName = step,
+                };
                 break;
             case "GetProcess":
-                yield return new TaskNotFoundException("Process", task);
+                yield return new TaskNotFoundException(NotFoundKind.Task, task);
                 break;
             case "StartProcess" or "GetWorkflow":
-                yield return new TaskNotFoundException("Workflow", SampleBodies.WorkflowId);
+                yield return new TaskNotFoundException(NotFoundKind.Definition, SampleBodies.WorkflowId);
                 break;
             case "CreateWorkflow":
                 yield return new InvalidRequestException("steps", "'steps' is required: at least one step {name, action, params}.");
@@ -129,9 +138,9 @@ internal static class DialectExamples
         }
 
         yield return new InvalidRequestException("name", "'name' is required.");
-        yield return new TaskNotFoundException("Task", task);
-        yield return new TaskConflictException(ConflictKind.RetryNotAllowed, Core.Commands.RetryTaskHandler.NotFailedMessage, "Succeeded");
-        yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Core.Commands.CancelTaskHandler.NotInProgressMessage, "Succeeded");
-        yield return new TaskNotFoundException("Process step", step);
+        yield return new TaskNotFoundException(NotFoundKind.Task, task);
+        yield return new TaskConflictException(ConflictKind.RetryNotAllowed, Tasks.VcfDialect.NotRetryableMessage) { TaskState = TaskState.Succeeded };
+        yield return new TaskConflictException(ConflictKind.CancelNotAllowed, Tasks.VcfDialect.NotCancellableMessage) { TaskState = TaskState.Succeeded };
+        yield return new TaskNotFoundException(NotFoundKind.Step, step);
     }
 }

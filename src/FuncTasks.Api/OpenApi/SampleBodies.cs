@@ -5,7 +5,7 @@ using FuncTasks.Api.Jobs;
 using FuncTasks.Api.Processes;
 using FuncTasks.Api.TaskInfo;
 using FuncTasks.Api.Tasks;
-using FuncTasks.Core.Commands.Jobs;
+using FuncTasks.Core.Commands.Agents;
 using FuncTasks.Core.Model;
 
 namespace FuncTasks.Api.OpenApi;
@@ -111,11 +111,11 @@ internal static class SampleBodies
             { Info = "done", Outcome = Json("""{"heading": "Success", "message": "120 rows submitted"}"""), OutcomeAcknowledgedAt = ExampleHttp.Now }))),
         ("FailJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Failed, Acked with { Info = "stopped at row 7", Outcome = Json("""{"heading": "Failed", "message": "Row 7 is invalid"}""") }))),
         ("CancelJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.Cancelled, Agent with { Info = "not needed any more" }))),
-        ("SplitJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent with { Kind = JobKind.Parent }))),
+        ("SplitJob", 200) => Jobs(JobsDialect.ToJob(AgentJob(TaskState.InProgress, Agent with { Kind = AgentTaskKind.Parent }))),
         ("ExecuteJob" or "DeleteJob", 200) => Jobs(new SuccessData(true)),
         ("ListJobs", 200) => Camel(new JobsPage(new JobsPagination(1, 1, 1), [JobsDialect.ToJob(AgentJob(TaskState.InProgress, Acked))])),
         ("GetJobPlan" or "ReplaceJobPlan" or "UpdateJobPlan", 200) => Jobs(new JobPlanBody(
-            JobsDialect.ToJob(Failed.Task with { Type = "workbook", Name = "submitAction", Extensions = (Agent with { Kind = JobKind.Planned }).ToJson() }),
+            JobsDialect.ToJob(Failed.Task with { Type = "workbook", Name = "submitAction", Extensions = (Agent with { Kind = AgentTaskKind.Planned }).ToJson() }),
             new FlatfileJobPlan(Failed.Steps.Select((step, index) => JobsDialect.ToStep(step, index)).ToList(), [], [], []))),
         ("GetAllTasksInfo", 200) => Dr(new DrTaskList([TaskInfoDialect.ToTask(Failed.Task), TaskInfoDialect.ToTask(Running.Task)], new DrListMeta([], 2, 0, 100))),
         _ => null,
@@ -136,7 +136,7 @@ internal static class SampleBodies
     ]);
 
     /// <summary>The sample task as a Flatfile job driven by an agent (one external step), in the given state.</summary>
-    private static TaskRecord AgentJob(TaskState state, JobData data) => Failed.Task with
+    private static TaskRecord AgentJob(TaskState state, AgentTaskData data) => Failed.Task with
     {
         Type = "workbook",
         Name = "submitAction",
@@ -147,17 +147,20 @@ internal static class SampleBodies
         Extensions = data.ToJson(),
     };
 
-    private static JobData Agent => new()
+    private static AgentTaskData Agent => new()
     {
-        Kind = JobKind.Agent,
-        Source = "us_wb_contacts",
-        Trigger = "immediate",
-        Mode = "background",
-        CreatedBy = "ci",
-        Input = Json("""{"rows": 120}"""),
+        Kind = AgentTaskKind.Agent,
+        Fields = new JobFields
+        {
+            Source = "us_wb_contacts",
+            Trigger = "immediate",
+            Mode = "background",
+            CreatedBy = "ci",
+            Input = Json("""{"rows": 120}"""),
+        }.ToFields(),
     };
 
-    private static JobData Acked => Agent with
+    private static AgentTaskData Acked => Agent with
     {
         AckedBy = "agent-7",
         AckedAt = ExampleHttp.Now.AddMinutes(-4),

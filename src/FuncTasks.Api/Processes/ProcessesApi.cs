@@ -3,7 +3,7 @@ using FuncTasks.Api.Common;
 using FuncTasks.Core;
 using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
-using FuncTasks.Core.Workflows;
+using FuncTasks.Core.Definitions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -52,7 +52,7 @@ public static class ProcessesApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var (stepId, text) = ParseStepId(body);
             var changes = ParseParams(body);
-            var step = await AsStep(text, () => http.RequestServices.GetRequiredService<RestartFailedStepHandler>()
+            var step = await EchoingStepId(text, () => http.RequestServices.GetRequiredService<RestartFailedStepHandler>()
                 .HandleAsync(new RestartFailedStep(stepId, changes), http.RequestAborted));
             return ProcessesDialect.Ok(http, "Failed process step restarted",
                 new ProcessStepData(step.TaskId.ToString(), step.Id.ToString(), ProcessesDialect.Params(step.Params)));
@@ -64,7 +64,7 @@ public static class ProcessesApi
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
             var (stepId, text) = ParseStepId(body);
             var changes = ParseParams(body);
-            var snapshot = await AsStep(text, () => http.RequestServices.GetRequiredService<CompleteExternalStepHandler>()
+            var snapshot = await EchoingStepId(text, () => http.RequestServices.GetRequiredService<CompleteExternalStepHandler>()
                 .HandleAsync(new CompleteExternalStep(stepId, changes), http.RequestAborted));
             var (_, index) = RestartFailedStepHandler.Locate(stepId);
             var step = snapshot.Steps[index];
@@ -79,9 +79,9 @@ public static class ProcessesApi
             var workflowId = ParseGuid(body.String("workflowId"), "workflowId", "the id of a stored workflow");
             var given = JsonBody.Params(body.Property("params"), "params") ?? [];
             var retry = RetryJson.Parse(body.Property("retry"), "retry");
-            var start = http.RequestServices.GetRequiredService<StartProcessHandler>();
+            var start = http.RequestServices.GetRequiredService<StartFromDefinitionHandler>();
             var outcome = await IdempotencyKey.CreateAsync(http, body,
-                async (id, ct) => (await start.HandleAsync(new StartProcess(workflowId, given, id) { Retry = retry }, ct)).Process);
+                async (id, ct) => (await start.HandleAsync(new StartFromDefinition(workflowId, given, ProcessesDialect.Origin, id) { Retry = retry }, ct)).Task);
             var process = outcome.Snapshot;
             var first = process.Steps[0];
             return ProcessesDialect.Ok(http, "Process started", new ProcessStartedData(
@@ -92,12 +92,12 @@ public static class ProcessesApi
     public static Task<IResult> GetAsync(HttpContext http, string processId) =>
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
         {
-            var id = TaskIds.TryParse(processId, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException("Process", Echo(processId));
+            var id = TaskIds.TryParse(processId, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException(NotFoundKind.Task, Echo(processId));
             var store = http.RequestServices.GetRequiredService<ITaskStore>();
             var reading = store.GetAsync(id, includeAttempts: true, http.RequestAborted);
             var trail = store.GetEventsAsync(id, http.RequestAborted);
             await Task.WhenAll(reading, trail);
-            var snapshot = await reading ?? throw new TaskNotFoundException("Process", Echo(processId));
+            var snapshot = await reading ?? throw new TaskNotFoundException(NotFoundKind.Task, Echo(processId));
             return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(snapshot, await trail ?? []));
         });
 
@@ -105,8 +105,10 @@ public static class ProcessesApi
         ProcessesDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateWorkflow(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body, ParseDeclaredParams));
-            var workflow = await http.RequestServices.GetRequiredService<CreateWorkflowHandler>().HandleAsync(command, http.RequestAborted);
+            var command = new CreateDefinition(
+                body.String("name"), body.String("type") is { } type && !string.IsNullOrWhiteSpace(type) ? type : ProcessesDialect.DefaultWorkflowType,
+                body.String("description"), JsonBody.Steps(body, ParseDeclaredParams));
+            var workflow = await http.RequestServices.GetRequiredService<CreateDefinitionHandler>().HandleAsync(command, http.RequestAborted);
             return ProcessesDialect.Ok(http, "Workflow created", ProcessesDialect.ToView(workflow));
         });
 
@@ -115,9 +117,9 @@ public static class ProcessesApi
         {
             var id = !workflowId.Contains('x', StringComparison.OrdinalIgnoreCase) && Guid.TryParse(workflowId, out var guid) // hex digits only
                 ? guid
-                : throw new TaskNotFoundException("Workflow", Echo(workflowId));
-            var workflow = await http.RequestServices.GetRequiredService<IWorkflowStore>().GetAsync(id, http.RequestAborted)
-                ?? throw new TaskNotFoundException("Workflow", Echo(workflowId));
+                : throw new TaskNotFoundException(NotFoundKind.Definition, Echo(workflowId));
+            var workflow = await http.RequestServices.GetRequiredService<IDefinitionStore>().GetAsync(id, http.RequestAborted)
+                ?? throw new TaskNotFoundException(NotFoundKind.Definition, Echo(workflowId));
             if (workflow.ETag is { } etag)
             {
                 http.Response.Headers.ETag = etag;
@@ -126,16 +128,16 @@ public static class ProcessesApi
             return ProcessesDialect.Ok(http, "OK", ProcessesDialect.ToView(workflow));
         });
 
-    /// <summary>An unknown step (or the unknown process it would belong to) is a failed processStepId precondition.</summary>
-    private static async Task<T> AsStep<T>(string stepId, Func<Task<T>> action)
+    /// <summary>An unknown step (the step commands report it so, also when its process is unknown) names the id as the client wrote it.</summary>
+    private static async Task<T> EchoingStepId<T>(string stepId, Func<Task<T>> action)
     {
         try
         {
             return await action();
         }
-        catch (TaskNotFoundException)
+        catch (TaskNotFoundException notFound) when (notFound.Kind == NotFoundKind.Step)
         {
-            throw new TaskNotFoundException("Process step", stepId);
+            throw new TaskNotFoundException(NotFoundKind.Step, stepId);
         }
     }
 
@@ -180,7 +182,7 @@ public static class ProcessesApi
             if (value.ValueKind == JsonValueKind.Object && value.Property("strValue") is null && value.Property("longValue") is null && value.Property("doubleValue") is null)
             {
                 var type = value.String("type", $"{field}.{property.Name}.type");
-                inputs[property.Name] = WorkflowParams.Input(
+                inputs[property.Name] = DefinitionParams.Input(
                     type is not null && Enum.TryParse<ParamType>(type, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(type, out _)
                         ? parsed
                         : throw new InvalidRequestException($"{field}.{property.Name}.type", $"Parameter '{property.Name}' needs a 'type' of STRING, LONG or DOUBLE."));

@@ -2,7 +2,7 @@ using System.Reflection;
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
 using FuncTasks.Core.Model;
-using FuncTasks.Core.Workflows;
+using FuncTasks.Core.Definitions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +23,12 @@ public sealed class ProcessesDialect : Dialect
     public const string ConflictMessage = "Conflict";
 
     public static ProcessesDialect Instance { get; } = new();
+
+    /// <summary>The <see cref="TaskRecord.Origin"/> of a process (a task started from a stored workflow).</summary>
+    public const string Origin = "process";
+
+    /// <summary>The type of a workflow (and of the processes started from it) created without one.</summary>
+    public const string DefaultWorkflowType = "PROCESS";
 
     /// <summary>The service version carried by every envelope: FuncTasks.Api's informational version.</summary>
     public static string Version { get; } =
@@ -80,12 +86,14 @@ public sealed class ProcessesDialect : Dialect
 
     public static PreconditionFailure Precondition(FuncTasksException error) => error switch
     {
-        TaskNotFoundException { What: "Workflow" } nf => new("workflowId", $"No workflow '{nf.Id}' exists."),
-        TaskNotFoundException { What: "Process" } nf => new("processId", $"No process '{nf.Id}' exists."),
+        TaskNotFoundException { Kind: NotFoundKind.Definition } nf => new("workflowId", $"No workflow '{nf.Id}' exists."),
+        TaskNotFoundException { Kind: NotFoundKind.Task } nf => new("processId", $"No process '{nf.Id}' exists."),
         TaskNotFoundException nf => new("processStepId", $"No process step '{nf.Id}' exists."),
-        TaskConflictException { Kind: ConflictKind.RestartNotAllowed or ConflictKind.CompleteNotAllowed } c =>
-            new("processStepStatus", c.Message, ActualStatus: StepWord(c.ActualStatus)),
-        TaskConflictException { Kind: ConflictKind.EditNotAllowed } c => new("noConcurrentChange", c.Message),
+        TaskConflictException { Kind: ConflictKind.RestartNotAllowed } c => new("processStepStatus",
+            $"Step '{c.StepName}' is {StepStateName(c)}; only a FAILED step can be restarted.", ActualStatus: StepWord(c)),
+        TaskConflictException { Kind: ConflictKind.CompleteNotAllowed } c => new("processStepStatus",
+            $"Step '{c.StepName}'{(c.StepAction is { } action ? $" ({action})" : "")} is {StepStateName(c)}; only a STARTED external step can be completed.", ActualStatus: StepWord(c)),
+        TaskConflictException { Kind: ConflictKind.ChangedConcurrently } c => new("noConcurrentChange", c.Message),
         TaskConflictException c => new("processStatus", c.Message, ActualStatus: c.ActualStatus),
         InvalidRequestException invalid => new(Root(invalid.Field), invalid.Message, invalid.Field == Root(invalid.Field) ? null : invalid.Field),
         _ => new("request", error.Message),
@@ -105,7 +113,7 @@ public sealed class ProcessesDialect : Dialect
         var task = snapshot.Task;
         return new ProcessView(
             task.Id.ToString(),
-            StartProcessHandler.WorkflowIdOf(task)?.ToString(),
+            (task.Origin == Origin ? StartFromDefinitionHandler.DefinitionIdOf(task) : null)?.ToString(),
             task.Name,
             task.Type,
             Status(task.Status),
@@ -134,7 +142,7 @@ public sealed class ProcessesDialect : Dialect
             events is null ? null : ProcessEvents.ToViews(task.Id, events));
     }
 
-    public static WorkflowView ToView(WorkflowDefinition workflow) => new(
+    public static WorkflowView ToView(TaskDefinition workflow) => new(
         workflow.Id.ToString(),
         workflow.Name,
         workflow.Type,
@@ -146,8 +154,10 @@ public sealed class ProcessesDialect : Dialect
             TimeoutSeconds = s.TimeoutSeconds,
         }).ToList());
 
-    private static string? StepWord(string? actual) =>
-        actual is not null && Enum.TryParse<StepState>(actual, out var state) ? Status(state) : actual;
+    private static string? StepWord(TaskConflictException conflict) => conflict.StepState is { } state ? Status(state) : null;
+
+    /// <summary>The engine's name of the step's state in capitals (<c>COMPLETED</c>), as the sentences of this dialect say it.</summary>
+    private static string? StepStateName(TaskConflictException conflict) => conflict.StepState?.ToString().ToUpperInvariant();
 
     /// <summary>The top-level request field a problem is about: <c>params.url.type</c> → <c>params</c>.</summary>
     private static string Root(string field)

@@ -40,7 +40,7 @@ public static class TaskInfoApi
 
             // A UUID that is not a task id (a step's id, the nil UUID) names no task: 404 without a storage call.
             var task = (TaskIds.IsTaskId(id) && id != Guid.Empty ? await http.RequestServices.GetRequiredService<ITaskStore>().GetTaskAsync(id, http.RequestAborted) : null)
-                ?? throw new TaskNotFoundException("Task", Echo(taskId));
+                ?? throw new TaskNotFoundException(NotFoundKind.Task, Echo(taskId));
             return Results.Json(TaskInfoDialect.ToTask(task), TaskInfoDialect.Json);
         });
 

@@ -45,7 +45,7 @@ public static class TasksApi
         VcfDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
         {
             var body = await JsonBody.ReadObjectAsync(http.Request, http.RequestAborted);
-            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body))
+            var command = new CreateTask(body.String("name"), body.String("type"), body.String("description"), JsonBody.Steps(body), Origin: VcfDialect.Origin)
             {
                 Retry = RetryJson.Parse(body.Property("retry"), "retry"),
             };
@@ -70,7 +70,7 @@ public static class TasksApi
         {
             var taskId = ParseId(id);
             var events = await http.RequestServices.GetRequiredService<ITaskStore>().GetEventsAsync(taskId, http.RequestAborted)
-                ?? throw new TaskNotFoundException("Task", id);
+                ?? throw new TaskNotFoundException(NotFoundKind.Task, id);
             return VcfDialect.Json(200, VcfEvents.ToEvents(taskId, events));
         });
 
@@ -133,11 +133,11 @@ public static class TasksApi
 
     private static async Task<TaskSnapshot> Read(HttpContext http, string id) =>
         await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(ParseId(id), includeAttempts: false, http.RequestAborted)
-        ?? throw new TaskNotFoundException("Task", id);
+        ?? throw new TaskNotFoundException(NotFoundKind.Task, id);
 
     /// <summary>An id that is not a task id (not a GUID, or a step's id) names no task: 404 without a storage call, never 500.</summary>
     public static Guid ParseId(string id) =>
-        TaskIds.TryParse(id, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException("Task", Echo(id));
+        TaskIds.TryParse(id, out var guid) && TaskIds.IsTaskId(guid) ? guid : throw new TaskNotFoundException(NotFoundKind.Task, Echo(id));
 
     /// <summary>A filter value longer than any task's type or name matches nothing; refused rather than sent to storage.</summary>
     private static string Filter(Microsoft.Extensions.Primitives.StringValues value, string name) =>

@@ -1,6 +1,5 @@
 using FuncTasks.Api.Common;
 using FuncTasks.Core;
-using FuncTasks.Core.Commands;
 using FuncTasks.Core.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -10,6 +9,12 @@ namespace FuncTasks.Api.Tasks;
 public sealed class VcfDialect : Dialect
 {
     public static VcfDialect Instance { get; } = new();
+
+    /// <summary>The <see cref="TaskRecord.Origin"/> of a task created through this dialect.</summary>
+    public const string Origin = "tasks";
+
+    public const string NotRetryableMessage = "Task can not be retried. Only a failed Task can be retried.";
+    public const string NotCancellableMessage = "Task can not be cancelled. Only a IN_PROGRESS task can be cancelled.";
 
     public override string Name => "Tasks";
 
@@ -114,9 +119,9 @@ public sealed class VcfDialect : Dialect
     {
         TaskNotFoundException nf => Json(404, Error("TASK_NOT_FOUND", "NOT_FOUND", "Task not found", [nf.Id], new Dictionary<string, string> { ["id"] = nf.Id })),
         TaskConflictException { Kind: ConflictKind.RetryNotAllowed } c => Json(409, Error("TASK_NOT_RETRYABLE", "CONFLICT",
-            RetryTaskHandler.NotFailedMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
+            NotRetryableMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
         TaskConflictException { Kind: ConflictKind.CancelNotAllowed } c => Json(409, Error("TASK_NOT_CANCELLABLE", "CONFLICT",
-            CancelTaskHandler.NotInProgressMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
+            NotCancellableMessage, [ActualStatus(c)], new Dictionary<string, string> { ["status"] = ActualStatus(c) })),
         TaskConflictException c => Json(409, Error("TASK_CONFLICT", "CONFLICT", c.Message)),
         IdempotencyConflictException reused => Json(409, Error(reused.Code, "CONFLICT", reused.Message, [reused.Key],
             new Dictionary<string, string> { ["Idempotency-Key"] = reused.Key },
@@ -139,6 +144,5 @@ public sealed class VcfDialect : Dialect
 
     public static IResult Json(int status, object body) => Results.Json(body, Wire.CamelCase, statusCode: status);
 
-    private static string ActualStatus(TaskConflictException c) =>
-        c.ActualStatus is { } s && Enum.TryParse<TaskState>(s, out var state) ? Status(state) : c.ActualStatus ?? "UNKNOWN";
+    private static string ActualStatus(TaskConflictException c) => c.TaskState is { } state ? Status(state) : "UNKNOWN";
 }

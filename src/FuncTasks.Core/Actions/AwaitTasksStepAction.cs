@@ -8,7 +8,7 @@ namespace FuncTasks.Core.Actions;
 /// <c>await-tasks</c>: waits until every task in <c>taskIds</c> (STRING, comma-separated ids) has succeeded,
 /// polling the store (first after 50 ms, then backing off to <c>pollSeconds</c>, default 1). Fails at once,
 /// naming the task, when one of them failed, was cancelled or no longer exists. Cancellable; the wait is
-/// bounded by the engine's step timeout. Used for Flatfile predecessors and split parts.
+/// bounded by the engine's step timeout. Used for the predecessors and split parts of agent-driven tasks.
 /// </summary>
 public sealed partial class AwaitTasksStepAction(ITaskStore store, TimeProvider time, ILogger<AwaitTasksStepAction> logger) : IStepAction
 {

@@ -8,8 +8,6 @@ namespace FuncTasks.Core.Commands;
 /// </summary>
 public sealed class CancelTaskHandler(TaskMutation mutation)
 {
-    public const string NotInProgressMessage = "Task can not be cancelled. Only a IN_PROGRESS task can be cancelled.";
-
     public async Task<TaskSnapshot> HandleAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var snapshot = await mutation.ApplyAsync(taskId, Cancel, cancellationToken);
@@ -17,13 +15,16 @@ public sealed class CancelTaskHandler(TaskMutation mutation)
         return snapshot;
     }
 
-    /// <param name="allowCreated">Flatfile also cancels a job that was never executed.</param>
+    /// <param name="allowCreated">Also cancels a task that was created but never started.</param>
     public static TaskUpdate Cancel(TaskSnapshot snapshot, DateTimeOffset now, bool allowCreated)
     {
         var task = snapshot.Task;
         if (task.Status != TaskState.InProgress && !(allowCreated && task.Status == TaskState.Created))
         {
-            throw new TaskConflictException(ConflictKind.CancelNotAllowed, NotInProgressMessage, task.Status.ToString());
+            throw new TaskConflictException(ConflictKind.CancelNotAllowed, $"The task is {task.Status}; only a task in progress can be cancelled.")
+            {
+                TaskState = task.Status,
+            };
         }
 
         var steps = snapshot.Steps

@@ -14,7 +14,8 @@ public sealed class CompleteExternalStepHandler(TaskMutation mutation)
     public async Task<TaskSnapshot> HandleAsync(CompleteExternalStep command, CancellationToken cancellationToken)
     {
         var (taskId, index) = RestartFailedStepHandler.Locate(command.StepId);
-        var snapshot = await mutation.ApplyAsync(taskId, (s, now) => Complete(s, index, command, now), cancellationToken);
+        var snapshot = await mutation.ApplyAsync(taskId, (s, now) => Complete(s, index, command, now), cancellationToken,
+            () => new TaskNotFoundException(NotFoundKind.Step, command.StepId.ToString()));
         if (snapshot.Task.Status == TaskState.InProgress)
         {
             await mutation.ScheduleAsync(snapshot, cancellationToken);
@@ -30,13 +31,18 @@ public sealed class CompleteExternalStepHandler(TaskMutation mutation)
     public static TaskUpdate Complete(TaskSnapshot snapshot, int index, CompleteExternalStep command, DateTimeOffset now)
     {
         var step = snapshot.Steps.FirstOrDefault(s => s.Index == index)
-            ?? throw new TaskNotFoundException("Process step", command.StepId.ToString());
+            ?? throw new TaskNotFoundException(NotFoundKind.Step, command.StepId.ToString());
         if (step.Status != StepState.Started || !string.Equals(step.Action, ExternalStepAction.ActionName, StringComparison.OrdinalIgnoreCase)
             || snapshot.Task.Status != TaskState.InProgress)
         {
             throw new TaskConflictException(ConflictKind.CompleteNotAllowed,
-                $"Step '{step.Name}' ({step.Action}) is {step.Status.ToString().ToUpperInvariant()}; only a STARTED external step can be completed.",
-                step.Status.ToString());
+                $"Step '{step.Name}' ({step.Action}) is {step.Status.ToString().ToUpperInvariant()}; only a STARTED external step can be completed.")
+            {
+                TaskState = snapshot.Task.Status,
+                StepState = step.Status,
+                StepName = step.Name,
+                StepAction = step.Action,
+            };
         }
 
         var parameters = command.Params is null ? step.Params : StepParams.Merge(step.Params, command.Params);

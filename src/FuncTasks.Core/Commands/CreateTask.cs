@@ -28,7 +28,8 @@ public sealed record NewStep(string? Name, string? Action, string? Description, 
     };
 }
 
-/// <param name="Start">False keeps the task Created until it is executed (a manual Flatfile job).</param>
+/// <param name="Start">False keeps the task Created until it is executed.</param>
+/// <param name="Origin">The dialect's origin for the task (opaque to the engine).</param>
 /// <param name="Id">The id to create it under (reserved by an idempotency key); a new one when null.</param>
 public sealed record CreateTask(
     string? Name,
@@ -36,7 +37,7 @@ public sealed record CreateTask(
     string? Description,
     IReadOnlyList<NewStep>? Steps,
     bool Start = true,
-    string Origin = "tasks",
+    string Origin = TaskRecord.DefaultOrigin,
     string? Extensions = null,
     Guid? Id = null)
 {

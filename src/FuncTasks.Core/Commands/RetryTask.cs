@@ -5,8 +5,6 @@ namespace FuncTasks.Core.Commands;
 /// <summary>Only a failed task can be retried: it resumes at its failed step; completed steps never run again.</summary>
 public sealed class RetryTaskHandler(TaskMutation mutation)
 {
-    public const string NotFailedMessage = "Task can not be retried. Only a failed Task can be retried.";
-
     public async Task<TaskSnapshot> HandleAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var snapshot = await mutation.ApplyAsync(taskId, Retry, cancellationToken);
@@ -19,12 +17,15 @@ public sealed class RetryTaskHandler(TaskMutation mutation)
         var task = snapshot.Task;
         if (task.Status != TaskState.Failed)
         {
-            throw new TaskConflictException(ConflictKind.RetryNotAllowed, NotFailedMessage, task.Status.ToString());
+            throw new TaskConflictException(ConflictKind.RetryNotAllowed, $"The task is {task.Status}; only a failed task can be retried.")
+            {
+                TaskState = task.Status,
+            };
         }
 
         var steps = snapshot.Steps
             .Where(s => s.Status is StepState.Failed or StepState.Cancelled)
-            .Select(s => s with { Status = StepState.Pending, Error = null, ActiveAttempt = null, CompletedAt = null })
+            .Select(s => s with { Status = StepState.Pending, Error = null, ActiveAttempt = null, CompletedAt = null, FailedAttempts = 0, NextAttemptAt = null })
             .ToList();
         return new TaskUpdate(Resumed(task, now), steps) { Operation = "retry" };
     }

@@ -12,12 +12,14 @@ public sealed partial class TaskMutation(ITaskStore store, ITaskRunner runner, T
 {
     public TimeProvider Time => time;
 
-    public async Task<TaskSnapshot> ApplyAsync(Guid taskId, Func<TaskSnapshot, DateTimeOffset, TaskUpdate> decide, CancellationToken cancellationToken)
+    /// <param name="notFound">What to report when the task does not exist (a step command reports the step); the task by default.</param>
+    public async Task<TaskSnapshot> ApplyAsync(
+        Guid taskId, Func<TaskSnapshot, DateTimeOffset, TaskUpdate> decide, CancellationToken cancellationToken, Func<TaskNotFoundException>? notFound = null)
     {
         for (var conflicts = 0; ; conflicts++)
         {
             var snapshot = await store.GetAsync(taskId, includeAttempts: false, cancellationToken)
-                ?? throw new TaskNotFoundException("Task", taskId.ToString());
+                ?? throw notFound?.Invoke() ?? new TaskNotFoundException(NotFoundKind.Task, taskId.ToString());
             var update = decide(snapshot, time.GetUtcNow());
             try
             {

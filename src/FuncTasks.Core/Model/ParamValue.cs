@@ -9,7 +9,7 @@ public enum ParamType
     DOUBLE,
 }
 
-/// <summary>A typed step parameter, the Cognaize shape: exactly one value that matches <see cref="Type"/>.</summary>
+/// <summary>A typed step parameter <c>{strValue | longValue | doubleValue, type}</c>: exactly one value that matches <see cref="Type"/>.</summary>
 public sealed record ParamValue(ParamType Type, string? StrValue = null, long? LongValue = null, double? DoubleValue = null)
 {
     public const int MaxStringLength = 16 * 1024;

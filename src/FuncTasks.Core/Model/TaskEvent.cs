@@ -9,14 +9,14 @@ public enum TaskEventKind
     TaskCreated,
     TaskStatusChanged,
 
-    /// <summary>Other fields of the task changed while no status did (e.g. a job's info or progress reported by an agent).</summary>
+    /// <summary>Other fields of the task changed while no status did (e.g. the info or progress an agent reported).</summary>
     TaskUpdated,
     StepStatusChanged,
     StepParamsChanged,
     StepAdded,
     StepRemoved,
 
-    /// <summary>A step at the same position became a different step (a job's plan replaced before it ran).</summary>
+    /// <summary>A step at the same position became a different step (a plan replaced before it ran).</summary>
     StepReplaced,
 }
 

@@ -20,10 +20,13 @@ public sealed record TaskRecord
 
     public int Generation { get; init; }
 
-    /// <summary>Which dialect created it ("tasks", "process", "jobs"); informational.</summary>
-    public string Origin { get; init; } = "tasks";
+    /// <summary>The origin of a task created by the plain create command when its caller names none.</summary>
+    public const string DefaultOrigin = "tasks";
 
-    /// <summary>Dialect-specific data kept with the task (e.g. a Flatfile job's config), as JSON.</summary>
+    /// <summary>Which dialect created it: an opaque string each dialect gives (it may list its own tasks by it).</summary>
+    public string Origin { get; init; } = DefaultOrigin;
+
+    /// <summary>Dialect-specific data kept with the task (e.g. an agent-driven task's state and its dialect's fields), as JSON.</summary>
     public string? Extensions { get; init; }
 
     public FailureDetails? Error { get; init; }

@@ -110,25 +110,9 @@ public static class ApiCalls
         Text(await host.SendOkAsync(new ApiRequest("POST", "/v1/tasks", task), 202), a => a.Object["id"]);
 
     /// <summary>Polls the task (GET /v1/tasks/{id}) until <paramref name="done"/> holds: synchronisation on observable state, with a deadline.</summary>
-    public static async Task<JsonObject> WaitForTaskAsync(this IApiHost host, string id, Func<JsonObject, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var task = (await host.GetAsync($"/v1/tasks/{id}")).Object;
-            if (done(task))
-            {
-                return task;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{host.Name}: task {id} did not become {what}; last seen: {task.ToJsonString()}");
-            }
-
-            await System.Threading.Tasks.Task.Delay(25);
-        }
-    }
+    public static Task<JsonObject> WaitForTaskAsync(this IApiHost host, string id, Func<JsonObject, bool> done, string what, TimeSpan? timeout = null) =>
+        Eventually.Value(async () => (await host.GetAsync($"/v1/tasks/{id}")).Object, done, $"{host.Name}: task {id} becomes {what}", timeout,
+            TimeSpan.FromMilliseconds(25), t => t.ToJsonString());
 
     public static Task<JsonObject> WaitForStatusAsync(this IApiHost host, string id, string status) =>
         host.WaitForTaskAsync(id, t => (string?)t["status"] == status, status);

@@ -1,4 +1,3 @@
-using FuncTasks.IntegrationTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
@@ -75,7 +74,7 @@ public sealed class FunctionsOnAzurite : IAsyncLifetime
 
         Durable = await DurableTaskTestHost.StartAsync(
             registry => DurableFunctionNames = DurableFunctions.Register(registry, _app, _stopping.Token),
-            new DurableTaskTestHostOptions { Port = Azurite.FreePort() });
+            new DurableTaskTestHostOptions { Port = Loopback.FreePort() });
         Functions = new HttpFunctionHost(_app, Durable.Client);
 
         LocalHost = new LocalHostOnAzurite(storage);

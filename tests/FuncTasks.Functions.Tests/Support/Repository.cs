@@ -2,10 +2,10 @@ using System.Reflection;
 
 namespace FuncTasks.Functions.Tests.Support;
 
-/// <summary>Files of this repository and of its builds, read where they are.</summary>
+/// <summary>Files of this repository (found by the toolkit's <see cref="RepoRoot"/>) and of its builds, read where they are.</summary>
 public static class Repository
 {
-    public static string Root { get; } = Metadata("RepositoryRoot");
+    public static string Root => RepoRoot.Path;
 
     /// <summary>The configuration (Release, Debug) this test assembly, and so the Functions app it references, was built in.</summary>
     public static string Configuration { get; } = Metadata("Configuration");

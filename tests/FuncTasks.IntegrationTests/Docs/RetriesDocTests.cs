@@ -49,7 +49,7 @@ public sealed class RetriesDocTests
         info.ArgumentList.Add("set -euo pipefail\n" + Script());
         info.Environment["URL"] = host.Url;
         info.Environment["KEY"] = FuncTasksApp.OperatorKey;
-        info.Environment["TARGET"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["TARGET"] = Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var bash = Process.Start(info)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();

@@ -52,7 +52,7 @@ public sealed class WalkthroughTests
         info.ArgumentList.Add("set -euo pipefail\n" + WalkthroughScript());
         info.Environment["URL"] = host.Url;
         info.Environment["KEY"] = FuncTasksApp.OperatorKey;
-        info.Environment["TARGET"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["TARGET"] = Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var bash = Process.Start(info)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();

@@ -91,45 +91,14 @@ public sealed class DurableHost : IAsyncDisposable
                 r.GetString("EventType") == "EventRaised" ? r.GetString("Input") : null))];
     }
 
-    public async Task<OrchestrationMetadata> WaitForInstanceAsync(string instanceId, Func<OrchestrationMetadata, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Deadline);
-        OrchestrationMetadata? instance;
-        do
-        {
-            instance = await Durable.GetInstanceAsync(instanceId);
-            if (instance is not null && done(instance))
-            {
-                return instance;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Orchestration {instanceId} did not reach the expected state; last seen: {instance?.RuntimeStatus.ToString() ?? "none"}");
-    }
+    public async Task<OrchestrationMetadata> WaitForInstanceAsync(string instanceId, Func<OrchestrationMetadata, bool> done, TimeSpan? timeout = null) =>
+        (await Eventually.Value(() => Durable.GetInstanceAsync(instanceId), instance => instance is not null && done(instance),
+            $"orchestration {instanceId} reaches the expected state", timeout ?? Deadline, describe: instance => instance?.RuntimeStatus.ToString() ?? "none"))!;
 
     /// <summary>The task row as stored, read straight from the table (for when the API cannot read the task).</summary>
-    public async Task<TableEntity> WaitForTaskRowAsync(string taskId, string status, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Deadline);
-        while (true)
-        {
-            var row = (await App.TasksTable.GetEntityAsync<TableEntity>(taskId, "task")).Value;
-            if (row.GetString("Status") == status)
-            {
-                return row;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The row of task {taskId} never became {status}: {row.GetString("Status")}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<TableEntity> WaitForTaskRowAsync(string taskId, string status, TimeSpan? timeout = null) =>
+        Eventually.Value(async () => (await App.TasksTable.GetEntityAsync<TableEntity>(taskId, "task")).Value, row => row.GetString("Status") == status,
+            $"the row of task {taskId} becomes {status}", timeout ?? Deadline, describe: row => row.GetString("Status") ?? "no status");
 
     public async ValueTask DisposeAsync()
     {

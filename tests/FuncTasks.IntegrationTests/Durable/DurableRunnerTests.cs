@@ -43,24 +43,9 @@ public abstract class DurableRunnerTests
 
     private static string[] StepStatuses(JsonObject task) => [.. task["subTasks"]!.AsArray().Select(s => s!["status"].Str())];
 
-    private async Task<IReadOnlyList<HistoryEntry>> WaitForHistoryAsync(DurableHost host, string id, Func<IReadOnlyList<HistoryEntry>, bool> done)
-    {
-        var deadline = DateTime.UtcNow + DurableHost.Deadline;
-        IReadOnlyList<HistoryEntry> history;
-        do
-        {
-            history = await HistoryAsync(host, id);
-            if (done(history))
-            {
-                return history;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"The history of {id} did not reach the expected state: {string.Join(", ", history)}");
-    }
+    private Task<IReadOnlyList<HistoryEntry>> WaitForHistoryAsync(DurableHost host, string id, Func<IReadOnlyList<HistoryEntry>, bool> done) =>
+        Eventually.Value(() => HistoryAsync(host, id), done, $"the history of {id} reaches the expected state", DurableHost.Deadline,
+            describe: history => string.Join(", ", history));
 
     private static int CountOf(IEnumerable<HistoryEntry> history, string type, string? name = null) =>
         history.Count(e => e.Type == type && (name is null || e.Name == name));
@@ -513,13 +498,9 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
         Assert.Equal(1, target.Calls("after"));
         // The orchestration that was waiting on the timer carried on: same execution, completed.
         var instances = tables.GetTableClient(hub + "Instances");
-        var deadline = DateTime.UtcNow + DurableHost.Deadline;
-        TableEntity instance;
-        while ((instance = (await instances.GetEntityAsync<TableEntity>(taskId, string.Empty)).Value).GetString("RuntimeStatus") != "Completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The orchestration is {instance.GetString("RuntimeStatus")}:\n{second.Output}");
-            await Task.Delay(100);
-        }
+        var instance = await Eventually.Value(async () => (await instances.GetEntityAsync<TableEntity>(taskId, string.Empty)).Value,
+            row => row.GetString("RuntimeStatus") == "Completed", "the orchestration completes", DurableHost.Deadline, TimeSpan.FromMilliseconds(100),
+            row => $"{row.GetString("RuntimeStatus")}:\n{second.Output}");
 
         Assert.Equal(execution, instance.GetString("ExecutionId"));
     }
@@ -527,18 +508,23 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
     /// <summary>Waits until the stored history shows the delay's durable timer; returns the execution that created it.</summary>
     private static async Task<string> WaitForTimerAsync(TableClient history, string taskId)
     {
-        var deadline = DateTime.UtcNow + DurableHost.Deadline;
-        while (true)
-        {
-            await foreach (var row in history.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {taskId} and EventType eq 'TimerCreated'")))
+        var timer = await Eventually.Value(
+            async () =>
             {
-                return row.GetString("ExecutionId");
-            }
+                await foreach (var row in history.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {taskId} and EventType eq 'TimerCreated'")))
+                {
+                    return row;
+                }
 
-            Assert.True(DateTime.UtcNow < deadline, "The delay step's timer was never created.");
-            await Task.Delay(100);
-        }
+                return null;
+            },
+            row => row is not null,
+            "the delay step's timer was created",
+            DurableHost.Deadline,
+            TimeSpan.FromMilliseconds(100),
+            _ => "no TimerCreated row");
+        return timer!.GetString("ExecutionId");
     }
 
     private static HttpClient Client(string url)

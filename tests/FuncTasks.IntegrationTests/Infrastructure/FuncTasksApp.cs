@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -100,79 +97,4 @@ public class FuncTasksApp : WebApplicationFactory<Program>
 
         return count;
     }
-}
-
-public static class TestApi
-{
-    public static JsonObject Param(string value) => new() { ["strValue"] = value, ["type"] = "STRING" };
-
-    public static JsonObject Param(long value) => new() { ["longValue"] = value, ["type"] = "LONG" };
-
-    public static JsonObject Param(double value) => new() { ["doubleValue"] = value, ["type"] = "DOUBLE" };
-
-    public static JsonObject HttpStep(string name, string url, string method = "POST", long? timeoutSeconds = null)
-    {
-        var p = new JsonObject { ["url"] = Param(url), ["method"] = Param(method) };
-        if (timeoutSeconds is { } t)
-        {
-            p["timeoutSeconds"] = Param(t);
-        }
-
-        return new JsonObject { ["name"] = name, ["action"] = "http", ["params"] = p };
-    }
-
-    public static JsonObject DelayStep(string name, double seconds) =>
-        new() { ["name"] = name, ["action"] = "delay", ["params"] = new JsonObject { ["seconds"] = Param(seconds) } };
-
-    public static JsonObject Task(string name, params JsonObject[] steps) =>
-        new() { ["name"] = name, ["type"] = "TEST_RUN", ["steps"] = new JsonArray(steps) };
-
-    public static async Task<JsonObject> CreateTaskAsync(this HttpClient client, JsonObject task)
-    {
-        var response = await client.PostAsJsonAsync("/v1/tasks", task);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"POST /v1/tasks answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-
-    /// <summary>Polls the task until <paramref name="done"/> holds (synchronisation on observable state, not a sleep).</summary>
-    public static async Task<JsonObject> WaitForTaskAsync(this HttpClient client, string id, Func<JsonObject, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonObject task;
-        do
-        {
-            task = await client.GetJsonAsync($"/v1/tasks/{id}");
-            if (done(task))
-            {
-                return task;
-            }
-
-            await System.Threading.Tasks.Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Task {id} did not reach the expected state; last seen: {task.ToJsonString()}");
-    }
-
-    public static Task<JsonObject> WaitForStatusAsync(this HttpClient client, string id, string status, TimeSpan? timeout = null) =>
-        client.WaitForTaskAsync(id, t => (string?)t["status"] == status, timeout);
-
-    public static string Str(this JsonNode? node) => node?.GetValue<string>() ?? string.Empty;
-}
-
-public static class JsonOptions
-{
-    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web);
 }

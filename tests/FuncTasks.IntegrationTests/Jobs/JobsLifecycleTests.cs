@@ -173,7 +173,7 @@ public sealed class JobsLifecycleTests : AppTest
         Assert.Equal("canceled", canceled["status"].Str());
         Assert.Equal("not needed", canceled["info"].Str());
         Assert.NotNull(canceled["finishedAt"]);
-        await JobsTestApi.WaitUntilAsync(() => target.Cancelled("slow") == 1);
+        await Eventually.Until(() => target.Cancelled("slow") == 1, "the running step's call was cancelled", every: TimeSpan.FromMilliseconds(25));
         var steps = (await Client.GetPlanAsync(id))["plan"]!["steps"]!.AsArray();
         Assert.Equal(["cancelled", "cancelled"], steps.Select(s => s!["status"].Str()));
         Assert.Equal(0, target.Calls("after"));

@@ -36,47 +36,16 @@ public static class JobsTestApi
         await (await client.GetAsync($"/v1/jobs/{id}")).DataAsync(HttpStatusCode.OK, $"GET /v1/jobs/{id}");
 
     /// <summary>Polls the job until <paramref name="done"/> holds (synchronisation on observable state, not a sleep).</summary>
-    public static async Task<JsonObject> WaitForJobAsync(this HttpClient client, string id, Func<JsonObject, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonObject job;
-        do
-        {
-            job = await client.GetJobAsync(id);
-            if (done(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Job {id} did not reach the expected state; last seen: {job.ToJsonString()}");
-    }
+    public static Task<JsonObject> WaitForJobAsync(this HttpClient client, string id, Func<JsonObject, bool> done, TimeSpan? timeout = null) =>
+        Eventually.Value(() => client.GetJobAsync(id), done, $"job {id} reaches the expected state", timeout, describe: j => j.ToJsonString());
 
     public static async Task<JsonObject> GetPlanAsync(this HttpClient client, string id) =>
         await (await client.GetAsync($"/v1/jobs/{id}/plan")).DataAsync(HttpStatusCode.OK, $"GET /v1/jobs/{id}/plan");
 
     /// <summary>Polls the job's plan until <paramref name="done"/> holds for its steps.</summary>
-    public static async Task<JsonArray> WaitForPlanAsync(this HttpClient client, string id, Func<JsonArray, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonArray steps;
-        do
-        {
-            steps = (await client.GetPlanAsync(id))["plan"]!["steps"]!.AsArray();
-            if (done(steps))
-            {
-                return steps;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"The plan of job {id} did not reach the expected state; last seen: {steps.ToJsonString()}");
-    }
+    public static Task<JsonArray> WaitForPlanAsync(this HttpClient client, string id, Func<JsonArray, bool> done, TimeSpan? timeout = null) =>
+        Eventually.Value(async () => (await client.GetPlanAsync(id))["plan"]!["steps"]!.AsArray(), done,
+            $"the plan of job {id} reaches the expected state", timeout, describe: steps => steps.ToJsonString());
 
     public static string StatusOf(this JsonArray steps, int index) => steps[index]!["status"].Str();
 
@@ -110,14 +79,4 @@ public static class JobsTestApi
     }
 
     public static DateTimeOffset Time(this JsonNode? node) => DateTimeOffset.Parse(node.Str(), System.Globalization.CultureInfo.InvariantCulture);
-
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(25);
-        }
-    }
 }

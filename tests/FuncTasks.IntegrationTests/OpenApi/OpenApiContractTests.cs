@@ -241,22 +241,12 @@ public sealed class OpenApiContractTests(ITestOutputHelper output) : IAsyncLifet
             new JsonObject { ["workflowId"] = workflow }, 409, idempotencyKey: "contract-processes");
     }
 
-    private static async Task ProcessTestApiWaitAsync(Exchanges x, string processId, string status, bool step = false)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var data = JsonNode.Parse(await x.Operator.GetStringAsync($"/api/v1/processes/{processId}"))!["data"]!;
-            var seen = step ? data["steps"]![0]!["status"].Str() : data["status"].Str();
-            if (seen == status)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Process {processId} did not reach {status}: {data.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task ProcessTestApiWaitAsync(Exchanges x, string processId, string status, bool step = false) =>
+        Eventually.Value(
+            async () => JsonNode.Parse(await x.Operator.GetStringAsync($"/api/v1/processes/{processId}"))!["data"]!,
+            data => (step ? data["steps"]![0]!["status"].Str() : data["status"].Str()) == status,
+            $"process {processId} reaches {status}",
+            describe: data => data.ToJsonString());
 
     private static async Task TaskInfoAsync(Exchanges x)
     {

@@ -77,24 +77,8 @@ public static class ProcessTestApi
         (await (await client.GetAsync($"/api/v1/processes/{processId}")).EnvelopeAsync(HttpStatusCode.OK))["data"]!.AsObject();
 
     /// <summary>Polls the process until <paramref name="done"/> holds (observable state, not a sleep).</summary>
-    public static async Task<JsonObject> WaitForProcessAsync(this HttpClient client, string processId, Func<JsonObject, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonObject process;
-        do
-        {
-            process = await client.GetProcessAsync(processId);
-            if (done(process))
-            {
-                return process;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Process {processId} did not reach the expected state; last seen: {process.ToJsonString()}");
-    }
+    public static Task<JsonObject> WaitForProcessAsync(this HttpClient client, string processId, Func<JsonObject, bool> done) =>
+        Eventually.Value(() => client.GetProcessAsync(processId), done, $"process {processId} reaches the expected state", describe: p => p.ToJsonString());
 
     public static Task<JsonObject> WaitForProcessStatusAsync(this HttpClient client, string processId, string status) =>
         client.WaitForProcessAsync(processId, p => p["status"].Str() == status);

@@ -22,7 +22,7 @@ public sealed class AzureStorageFaultsTests
     {
         // A loopback server in front of nothing, answering as a broken gateway would; the queue SDK reads the answer.
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Azurite.FreePort()}");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Loopback.FreePort()}");
         await using var gateway = builder.Build();
         gateway.Run(async http =>
         {

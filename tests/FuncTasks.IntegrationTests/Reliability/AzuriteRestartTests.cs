@@ -63,8 +63,8 @@ public sealed partial class AzuriteRestartTests
         await azurite.StopAsync();
         // The held actions finish while storage is away: their workers now hold results they cannot store.
         release.SetResult();
-        await WaitUntilAsync(() => Enumerable.Range(0, Tasks).All(i => target.Answered($"o{i}/hold") == 1), "the held calls were answered");
-        await WaitUntilAsync(() => Outages(logs).Started > 0, "the host logged the outage");
+        await Eventually.Until(() => Enumerable.Range(0, Tasks).All(i => target.Answered($"o{i}/hold") == 1), "the held calls were answered", every: TimeSpan.FromMilliseconds(25));
+        await Eventually.Until(() => Outages(logs).Started > 0, "the host logged the outage", every: TimeSpan.FromMilliseconds(25));
 
         foreach (var (method, path, body) in Requests(ids[0]))
         {
@@ -165,16 +165,6 @@ public sealed partial class AzuriteRestartTests
         var lines = logs.Entries.Where(e => e.Category == "FuncTasks.Core.Engine.StorageOutage").ToList();
         var ended = lines.Where(e => e.Level == LogLevel.Information).Select(e => FailedCalls().Match(e.Message)).Where(m => m.Success).ToList();
         return (lines.Count(e => e.Level == LogLevel.Warning), ended.Count, ended.Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(25);
-        }
     }
 
     [GeneratedRegex(@"\((\d+) failed calls")]

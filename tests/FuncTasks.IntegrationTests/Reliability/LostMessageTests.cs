@@ -45,7 +45,7 @@ public sealed class LostMessageTests
         var otherWorker = new QueueClient(Azurite.ConnectionString, app.Settings["FuncTasks:Storage:QueueName"]);
         var stolen = await ReceiveAsync(otherWorker);
         queues.Mode = StorageMode.Up;
-        await JobsTestApi.WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(LostLine, StringComparison.Ordinal)));
+        await Eventually.Until(() => logs.Entries.Any(e => e.Message.Contains(LostLine, StringComparison.Ordinal)), "the host logged the lost run message", every: TimeSpan.FromMilliseconds(25));
 
         release.SetResult();
         var afterFirst = await client.WaitForTaskAsync(id, t => t["subTasks"]![0]!["status"].Str() == "SUCCESSFUL");
@@ -61,19 +61,7 @@ public sealed class LostMessageTests
         Assert.Single(logs.Entries, e => e.Message.Contains(LostLine, StringComparison.Ordinal));
     }
 
-    private static async Task<QueueMessage> ReceiveAsync(QueueClient queue)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var received = (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value;
-            if (received is not null)
-            {
-                return received;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The run message never became visible to another worker.");
-            await Task.Delay(100);
-        }
-    }
+    private static async Task<QueueMessage> ReceiveAsync(QueueClient queue) =>
+        (await Eventually.Value(async () => (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value, m => m is not null,
+            "the run message became visible to another worker", every: TimeSpan.FromMilliseconds(100), describe: _ => "no message"))!;
 }

@@ -27,7 +27,7 @@ public sealed class StorageAtStartTests
         }, services => services.AddSingleton<ILoggerProvider>(logs));
 
         var starting = Task.Run(app.Operator);
-        await JobsTestApi.WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("unavailable at start", StringComparison.Ordinal)));
+        await Eventually.Until(() => logs.Entries.Any(e => e.Message.Contains("unavailable at start", StringComparison.Ordinal)), "the host logged that storage is unavailable at start", every: TimeSpan.FromMilliseconds(25));
         Assert.False(starting.IsCompleted);
 
         tables.Mode = StorageMode.Up;

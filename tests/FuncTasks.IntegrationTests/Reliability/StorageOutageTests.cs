@@ -155,19 +155,9 @@ public sealed class StorageOutageTests : IAsyncLifetime
 
     private async Task WaitForHealthAsync(string status)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var health = await _client.GetJsonAsync("/healthz");
-            if (health["status"].Str() == status)
-            {
-                Assert.Equal(status == "Healthy" ? "available" : "unavailable", health["storage"].Str());
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/healthz did not report {status}: {health.ToJsonString()}");
-            await Task.Delay(50);
-        }
+        var health = await Eventually.Value(() => _client.GetJsonAsync("/healthz"), h => h["status"].Str() == status,
+            $"/healthz reports {status}", describe: h => h.ToJsonString());
+        Assert.Equal(status == "Healthy" ? "available" : "unavailable", health["storage"].Str());
     }
 
     private async Task<string[]> ListIdsAsync()

@@ -54,20 +54,19 @@ public sealed class RetryKillTests
         Assert.True(attempts[1].StartedAt - attempts[0].FinishedAt >= TimeSpan.FromSeconds(4), $"wait {attempts[1].StartedAt - attempts[0].FinishedAt}");
     }
 
-    private static async Task WaitForTimerAsync(TableClient history, string taskId)
-    {
-        var deadline = DateTime.UtcNow + DurableHost.Deadline;
-        while (true)
-        {
-            await foreach (var _ in history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {taskId} and EventType eq 'TimerCreated'")))
+    private static Task WaitForTimerAsync(TableClient history, string taskId) =>
+        Eventually.Until(
+            async () =>
             {
-                return;
-            }
+                await foreach (var _ in history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {taskId} and EventType eq 'TimerCreated'")))
+                {
+                    return true;
+                }
 
-            Assert.True(DateTime.UtcNow < deadline, "The retry's durable timer was never created.");
-            await Task.Delay(100);
-        }
-    }
+                return false;
+            },
+            "the retry's durable timer to be created",
+            DurableHost.Deadline);
 
     private static HttpClient Client(string url)
     {

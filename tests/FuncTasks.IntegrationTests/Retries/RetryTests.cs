@@ -136,6 +136,19 @@ public sealed class RetryTests : AppTest
     }
 
     [Fact]
+    public async Task An_external_step_not_completed_within_its_timeout_fails_naming_the_timeout()
+    {
+        var step = new System.Text.Json.Nodes.JsonObject { ["name"] = "agent", ["action"] = "external", ["timeoutSeconds"] = 1 };
+        var created = await Client.CreateTaskAsync(TestApi.Task("agent too slow", step));
+
+        var clock = Stopwatch.StartNew();
+        var failed = await Client.WaitForStatusAsync(created["id"].Str(), "FAILED", TimeSpan.FromSeconds(15));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"failed after {clock.Elapsed}");
+        Assert.Contains("did not finish within 1 s", failed["errors"]![0]!["message"].Str());
+    }
+
+    [Fact]
     public async Task A_timed_out_attempt_is_retried_by_the_policy()
     {
         Target.Respond("hangs", 200, "late", delay: TimeSpan.FromSeconds(20));

@@ -7,24 +7,8 @@ namespace FuncTasks.IntegrationTests.TaskInfo;
 public static class TaskInfoTestApi
 {
     /// <summary>Polls <c>GET /tasks/{id}</c> until <paramref name="done"/> holds (observable state, not a sleep).</summary>
-    public static async Task<JsonObject> WaitForInfoAsync(this HttpClient client, string id, Func<JsonObject, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonObject task;
-        do
-        {
-            task = await client.GetJsonAsync($"/tasks/{id}");
-            if (done(task))
-            {
-                return task;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Task {id} did not reach the expected state; last seen: {task.ToJsonString()}");
-    }
+    public static Task<JsonObject> WaitForInfoAsync(this HttpClient client, string id, Func<JsonObject, bool> done) =>
+        Eventually.Value(() => client.GetJsonAsync($"/tasks/{id}"), done, $"task {id} reaches the expected state", describe: t => t.ToJsonString());
 
     /// <summary>Asserts a ResponseError body <c>{error_code, message, op_id}</c> with a uuid op_id; returns it.</summary>
     public static async Task<JsonObject> ResponseErrorAsync(this HttpResponseMessage response, HttpStatusCode expected)

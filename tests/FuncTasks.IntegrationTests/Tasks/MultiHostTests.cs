@@ -58,12 +58,7 @@ public sealed class MultiHostTests
         var response = await apiOnly.Operator().DeleteAsync($"/v1/tasks/{created["id"].Str()}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (target.Cancelled("slow") == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The running step on the other host was never signalled.");
-            await Task.Delay(20);
-        }
+        await Eventually.Until(() => target.Cancelled("slow") > 0, "the running step on the other host was signalled", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
 
         Assert.Equal("CANCELLED", (await apiOnly.Operator().GetJsonAsync($"/v1/tasks/{created["id"].Str()}"))["status"].Str());
         Assert.Equal(0, target.Calls("after"));

@@ -92,31 +92,13 @@ public sealed class RunnerResilienceTests
         await table.UpdateEntityAsync(step, step.ETag, TableUpdateMode.Replace);
     }
 
-    private static async Task<TableEntity> WaitForTaskRowAsync(TableClient table, Guid taskId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var row = (await table.GetEntityAsync<TableEntity>(taskId.ToString(), "task")).Value;
-            if (row.GetString("Status") == status)
-            {
-                return row;
-            }
+    private static Task<TableEntity> WaitForTaskRowAsync(TableClient table, Guid taskId, string status) =>
+        Eventually.Value(async () => (await table.GetEntityAsync<TableEntity>(taskId.ToString(), "task")).Value, row => row.GetString("Status") == status,
+            $"the task row becomes {status}", describe: row => row.GetString("Status") ?? "no status");
 
-            Assert.True(DateTime.UtcNow < deadline, $"The task row never became {status}: {row.GetString("Status")}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task WaitUntilQueueEmptyAsync(QueueClient queue)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The poison message was not removed from the queue.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilQueueEmptyAsync(QueueClient queue) =>
+        Eventually.Value(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0,
+            "the poison message was removed from the queue", describe: n => $"{n} message(s)");
 
     private static async Task<List<string>> AttemptOutcomesAsync(IReadOnlyDictionary<string, string?> settings, string taskId, int stepIndex)
     {

@@ -145,7 +145,7 @@ public sealed class TasksApiTests : AppTest
         Assert.Equal("CANCELLED", task["status"].Str());
         Assert.False(task["isCancellable"]!.GetValue<bool>());
         Assert.Equal(["CANCELLED", "CANCELLED"], task["subTasks"]!.AsArray().Select(s => s!["status"].Str()));
-        await WaitUntilAsync(() => Target.Cancelled("slow") == 1);
+        await Eventually.Until(() => Target.Cancelled("slow") == 1, "the running step's call was cancelled", every: TimeSpan.FromMilliseconds(20));
         Assert.Equal(0, Target.Calls("after"));
         VcfSchema.AssertValid("Task", task.ToJsonString());
     }
@@ -268,15 +268,5 @@ public sealed class TasksApiTests : AppTest
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         VcfSchema.AssertValid("Error", await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Condition not met in 30 s.");
-            await Task.Delay(20);
-        }
     }
 }

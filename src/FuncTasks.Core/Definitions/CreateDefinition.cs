@@ -5,42 +5,41 @@ using FuncTasks.Core.Engine;
 using FuncTasks.Core.Model;
 using Microsoft.Extensions.Options;
 
-namespace FuncTasks.Core.Workflows;
+namespace FuncTasks.Core.Definitions;
 
-/// <summary>A workflow to store: its steps' parameters may be inputs (a type without a value) given at start.</summary>
-public sealed record CreateWorkflow(string? Name, string? Type, string? Description, IReadOnlyList<NewStep>? Steps);
+/// <summary>A definition to store: its steps' parameters may be inputs (a type without a value) given at start.</summary>
+/// <param name="Type">The type of the tasks started from it (a dialect gives its default when the client gave none).</param>
+public sealed record CreateDefinition(string? Name, string? Type, string? Description, IReadOnlyList<NewStep>? Steps);
 
 /// <summary>
-/// Stores a workflow definition. Step names must be unique (start parameters can address one step as
+/// Stores a task definition. Step names must be unique (start parameters can address one step as
 /// <c>stepName.param</c>); a step without inputs is checked against its action now, one with inputs at start.
 /// </summary>
-public sealed class CreateWorkflowHandler(
-    IWorkflowStore store, TaskValidation validation, StepActionRegistry actions, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class CreateDefinitionHandler(
+    IDefinitionStore store, TaskValidation validation, StepActionRegistry actions, TimeProvider time, IOptions<EngineOptions> options)
 {
-    public const string DefaultType = "PROCESS";
-
-    public async Task<WorkflowDefinition> HandleAsync(CreateWorkflow command, CancellationToken cancellationToken)
+    public async Task<TaskDefinition> HandleAsync(CreateDefinition command, CancellationToken cancellationToken)
     {
         Validate(command);
         var now = time.GetUtcNow();
-        var workflow = new WorkflowDefinition
+        var definition = new TaskDefinition
         {
             Id = Guid.CreateVersion7(now),
             Name = command.Name!.Trim(),
-            Type = string.IsNullOrWhiteSpace(command.Type) ? DefaultType : command.Type.Trim(),
+            Type = (command.Type ?? string.Empty).Trim(),
             Description = command.Description,
             CreatedAt = now,
-            Steps = command.Steps!.Select(s => new WorkflowStep(
+            Steps = command.Steps!.Select(s => new DefinitionStep(
                 s.Name!.Trim(), s.Action!.Trim().ToLowerInvariant(), s.Description, s.Params ?? StepParams.Empty)
             {
                 Retry = s.Retry,
                 TimeoutSeconds = s.TimeoutSeconds,
             }).ToList(),
         };
-        return await store.CreateAsync(workflow, cancellationToken);
+        return await store.CreateAsync(definition, cancellationToken);
     }
 
-    private void Validate(CreateWorkflow command)
+    private void Validate(CreateDefinition command)
     {
         if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > TaskValidation.MaxNameLength)
         {
@@ -96,7 +95,7 @@ public sealed class CreateWorkflowHandler(
             TaskValidation.ValidateRetry(step.Retry, $"{field}.retry");
             TaskValidation.ValidateTimeout(step.TimeoutSeconds, $"{field}.timeoutSeconds");
             var parameters = step.Params ?? StepParams.Empty;
-            var values = parameters.Where(p => !WorkflowParams.IsInput(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            var values = parameters.Where(p => !DefinitionParams.IsInput(p.Value)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             if (values.Count == parameters.Count)
             {
                 validation.ValidateStep(step.Action, parameters, field);

@@ -1,30 +1,28 @@
 using FuncTasks.Core.Model;
 using Microsoft.Extensions.Logging;
 
-namespace FuncTasks.Core.Commands.Jobs;
+namespace FuncTasks.Core.Commands.Agents;
 
 /// <summary>New parameters for one plan step, found by its position in the plan or by its (unique) name.</summary>
 public sealed record PlanStepEdit(int? Index, string? Name, IReadOnlyDictionary<string, ParamValue> Params);
 
-public sealed partial class JobsHandler
+public sealed partial class AgentTaskHandler
 {
-    /// <summary>Replaces the plan of a job that has not started (an agent-driven job becomes a planned one).</summary>
-    public async Task<TaskSnapshot> ReplacePlanAsync(Guid jobId, IReadOnlyList<NewStep> plan, CancellationToken cancellationToken)
+    /// <summary>Replaces the plan of a task that has not started (an agent-driven task becomes a planned one).</summary>
+    public async Task<TaskSnapshot> ReplacePlanAsync(Guid taskId, IReadOnlyList<NewStep> plan, CancellationToken cancellationToken)
     {
-        var snapshot = await ApplyAsync(jobId, (s, data, now) =>
+        var snapshot = await ApplyAsync(taskId, (s, data, now) =>
         {
             if (s.Task.Status != TaskState.Created)
             {
-                var phase = Word(data.PhaseOf(s.Task));
-                throw new TaskConflictException(ConflictKind.EditNotAllowed,
-                    $"Job's plan can not be replaced: it is {phase}. Only the plan of a created job can be replaced.", phase);
+                throw Refused(ConflictKind.EditNotAllowed, AgentTaskCommand.ReplacePlan, s.Task, data);
             }
 
             ValidatePlan(plan, data.AwaitsPredecessors, "steps");
             var first = data.AwaitsPredecessors ? 1 : 0;
             var wanted = plan.Select((p, i) => p.ToPendingStep(s.Task.Id, first + i, now)).ToList();
             var existing = s.Steps.Select(x => x.Index).ToHashSet();
-            var planned = data with { Kind = JobKind.Planned };
+            var planned = data with { Kind = AgentTaskKind.Planned };
             return new TaskUpdate(
                 With(s.Task, planned, now) with { StepCount = first + wanted.Count, CompletedSteps = 0, Progress = 0 },
                 wanted.Where(w => existing.Contains(w.Index)).ToList())
@@ -33,33 +31,26 @@ public sealed partial class JobsHandler
                 RemovedSteps = existing.Where(i => i >= first + wanted.Count).ToList(),
             };
         }, cancellationToken);
-        LogPlanReplaced(jobId, plan.Count);
+        LogPlanReplaced(taskId, plan.Count);
         return snapshot;
     }
 
     /// <summary>
     /// New parameters for plan steps that have not completed and are not running (pending, failed, canceled):
-    /// those given replace the same-named ones. A failed step then runs with them when the job is retried.
+    /// those given replace the same-named ones. A failed step then runs with them when the task is retried.
     /// </summary>
-    public async Task<TaskSnapshot> PatchPlanAsync(Guid jobId, IReadOnlyList<PlanStepEdit> edits, CancellationToken cancellationToken)
+    public async Task<TaskSnapshot> PatchPlanAsync(Guid taskId, IReadOnlyList<PlanStepEdit> edits, CancellationToken cancellationToken)
     {
         if (edits.Count == 0)
         {
             throw new InvalidRequestException("steps", "Give 'steps': at least one {index or name, params}.");
         }
 
-        var snapshot = await ApplyAsync(jobId, (s, data, now) =>
+        var snapshot = await ApplyAsync(taskId, (s, data, now) =>
         {
-            var phase = Word(data.PhaseOf(s.Task));
-            if (data.Kind != JobKind.Planned)
+            if (data.Kind != AgentTaskKind.Planned || s.Task.Status is TaskState.Succeeded or TaskState.Cancelled)
             {
-                throw new TaskConflictException(ConflictKind.EditNotAllowed, "Job has no plan to edit: it is driven by an agent.", phase);
-            }
-
-            if (s.Task.Status is TaskState.Succeeded or TaskState.Cancelled)
-            {
-                throw new TaskConflictException(ConflictKind.EditNotAllowed,
-                    $"Job's plan can not be edited: it is {phase}. Only the plan of a job that has not finished (or has failed) can be edited.", phase);
+                throw Refused(ConflictKind.EditNotAllowed, AgentTaskCommand.EditPlan, s.Task, data);
             }
 
             var plan = data.PlanSteps(s.Steps).ToList();
@@ -71,9 +62,7 @@ public sealed partial class JobsHandler
                 step = changed.GetValueOrDefault(step.Index, step);
                 if (step.Status is not (StepState.Pending or StepState.Failed or StepState.Cancelled))
                 {
-                    throw new TaskConflictException(ConflictKind.EditNotAllowed,
-                        $"Plan step '{step.Name}' is {step.Status.ToString().ToLowerInvariant()}; only a step that has not completed and is not running can be edited.",
-                        phase);
+                    throw Refused(ConflictKind.EditNotAllowed, AgentTaskCommand.EditPlanStep, s.Task, data, step);
                 }
 
                 var merged = StepParams.Merge(step.Params, edits[i].Params);
@@ -83,7 +72,7 @@ public sealed partial class JobsHandler
 
             return new TaskUpdate(s.Task with { UpdatedAt = now }, changed.Values.ToList());
         }, cancellationToken);
-        LogPlanEdited(jobId, edits.Count);
+        LogPlanEdited(taskId, edits.Count);
         return snapshot;
     }
 
@@ -105,9 +94,9 @@ public sealed partial class JobsHandler
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: plan replaced by {Steps} step(s)")]
-    private partial void LogPlanReplaced(Guid jobId, int steps);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent task {TaskId}: plan replaced by {Steps} step(s)")]
+    private partial void LogPlanReplaced(Guid taskId, int steps);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: parameters of {Steps} plan step(s) changed")]
-    private partial void LogPlanEdited(Guid jobId, int steps);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent task {TaskId}: parameters of {Steps} plan step(s) changed")]
+    private partial void LogPlanEdited(Guid taskId, int steps);
 }

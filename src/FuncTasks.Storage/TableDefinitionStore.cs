@@ -4,17 +4,17 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using FuncTasks.Core;
-using FuncTasks.Core.Workflows;
+using FuncTasks.Core.Definitions;
 using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Storage;
 
 /// <summary>
-/// <see cref="IWorkflowStore"/> on Azure Table Storage: one row per workflow (PartitionKey = workflow id,
+/// <see cref="IDefinitionStore"/> on Azure Table Storage: one row per definition (PartitionKey = definition id,
 /// RowKey "workflow"). The steps are JSON split over properties of at most 30K characters, since one
 /// property holds 64 KiB; the row is inserted once and read with its ETag.
 /// </summary>
-public sealed class TableWorkflowStore(TableServiceClient service, IOptions<StorageOptions> options) : IWorkflowStore
+public sealed class TableDefinitionStore(TableServiceClient service, IOptions<StorageOptions> options) : IDefinitionStore
 {
     public const string RowKey = "workflow";
     private const int ChunkLength = 30_000;
@@ -29,22 +29,22 @@ public sealed class TableWorkflowStore(TableServiceClient service, IOptions<Stor
 
     private readonly TableClient _table = service.GetTableClient(options.Value.WorkflowsTable);
 
-    public async Task<WorkflowDefinition> CreateAsync(WorkflowDefinition workflow, CancellationToken cancellationToken)
+    public async Task<TaskDefinition> CreateAsync(TaskDefinition definition, CancellationToken cancellationToken)
     {
-        var steps = JsonSerializer.Serialize(workflow.Steps, Json);
+        var steps = JsonSerializer.Serialize(definition.Steps, Json);
         var chunks = (steps.Length + ChunkLength - 1) / ChunkLength;
         if (chunks > MaxChunks)
         {
             throw new InvalidRequestException("steps", $"The workflow definition is too large ({steps.Length} characters as JSON).");
         }
 
-        var entity = new TableEntity(workflow.Id.ToString("D"), RowKey)
+        var entity = new TableEntity(definition.Id.ToString("D"), RowKey)
         {
-            ["Name"] = workflow.Name,
-            ["Type"] = workflow.Type,
-            ["Description"] = workflow.Description,
-            ["CreatedAt"] = workflow.CreatedAt,
-            ["StepCount"] = workflow.Steps.Count,
+            ["Name"] = definition.Name,
+            ["Type"] = definition.Type,
+            ["Description"] = definition.Description,
+            ["CreatedAt"] = definition.CreatedAt,
+            ["StepCount"] = definition.Steps.Count,
             ["StepsChunks"] = chunks,
         };
         for (var i = 0; i < chunks; i++)
@@ -55,17 +55,17 @@ public sealed class TableWorkflowStore(TableServiceClient service, IOptions<Stor
         try
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
-            return workflow with { ETag = response.Headers.ETag?.ToString() };
+            return definition with { ETag = response.Headers.ETag?.ToString() };
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            throw new ConcurrencyConflictException($"Workflow {workflow.Id} already exists.", ex);
+            throw new ConcurrencyConflictException($"Workflow {definition.Id} already exists.", ex);
         }
     }
 
-    public async Task<WorkflowDefinition?> GetAsync(Guid workflowId, CancellationToken cancellationToken)
+    public async Task<TaskDefinition?> GetAsync(Guid definitionId, CancellationToken cancellationToken)
     {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(workflowId.ToString("D"), RowKey, cancellationToken: cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(definitionId.ToString("D"), RowKey, cancellationToken: cancellationToken);
         if (!response.HasValue)
         {
             return null;
@@ -78,15 +78,15 @@ public sealed class TableWorkflowStore(TableServiceClient service, IOptions<Stor
             json.Append(e.GetString($"Steps{i}"));
         }
 
-        return new WorkflowDefinition
+        return new TaskDefinition
         {
             Id = Guid.Parse(e.PartitionKey),
             Name = e.GetString("Name") ?? string.Empty,
-            Type = e.GetString("Type") ?? CreateWorkflowHandler.DefaultType,
+            Type = e.GetString("Type") ?? string.Empty,
             Description = e.GetString("Description"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
             Steps = json.Length == 0 ? [] : JsonSerializer.Deserialize<List<StoredStep>>(json.ToString(), Json)!
-                .Select(s => new WorkflowStep(s.Name, s.Action, s.Description,
+                .Select(s => new DefinitionStep(s.Name, s.Action, s.Description,
                     new Dictionary<string, Core.Model.ParamValue>(s.Params ?? [], StringComparer.Ordinal))
                 {
                     Retry = s.Retry,

@@ -1,0 +1,9 @@
+using System.Globalization;
+
+namespace FuncTasks.Bench.Infrastructure;
+
+/// <summary>Invariant culture, short.</summary>
+public static class Inv
+{
+    public static readonly CultureInfo C = CultureInfo.InvariantCulture;
+}
