@@ -95,7 +95,7 @@ public static class JobsApi
 
     public static Task<IResult> GetAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            JobsDialect.Data(JobsDialect.ToJob((await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)).Task)));
+            JobsDialect.Data(JobsDialect.ToJob(await http.Jobs().ReadTaskAsync(ParseId(jobId), http.RequestAborted))));
 
     public static Task<IResult> UpdateAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
@@ -121,7 +121,7 @@ public static class JobsApi
 
     public static Task<IResult> GetPlanAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            Plan(await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)));
+            Plan(await http.Jobs().ReadAsync(ParseId(jobId), http.RequestAborted)));
 
     public static Task<IResult> ReplacePlanAsync(HttpContext http, string jobId) =>
         JobsDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
