@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using FuncTasks.Bench.Infrastructure;
+using FuncTasks.Bench.Peer;
 using FuncTasks.Bench.Reporting;
 
 namespace FuncTasks.Bench;
@@ -26,7 +27,9 @@ public sealed class BenchOptions
 /// <summary>What every scenario gets: Azurite, the target server, a way to start a LocalHostProcess with fresh tables.</summary>
 public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, TargetServer target, string tempDir, BenchResults results)
 {
+    private DtfxPeer? _dtfx;
     private int _hosts;
+    private int _hubs;
 
     public BenchOptions Options => options;
     public bool Quick => options.Quick;
@@ -36,7 +39,79 @@ public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, 
     public string TempDir => tempDir;
     public string Storage => azurite?.ConnectionString ?? options.Storage;
 
+    /// <summary>Both runners on started hosts; a remote host (--url) runs whichever it runs.</summary>
+    public IReadOnlyList<RunnerKind> RunnersToMeasure => options.Remote ? [RunnerKind.Queue] : RunnerKinds.Both;
+
     public static void Progress(string message) => Console.WriteLine($"  [{DateTime.Now:HH:mm:ss}] {message}");
+
+    /// <summary>A LocalHostProcess on the given runner; the Durable one gets a task hub of its own (one per host start).</summary>
+    public Task<HostUnderTest> StartHostAsync(string name, RunnerKind runner, IDictionary<string, string>? settings = null, string? storage = null, CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        if (runner == RunnerKind.Durable)
+        {
+            all["FuncTasks:Runner:Kind"] = "Durable";
+            if (!all.ContainsKey("FuncTasks:Runner:Durable:TaskHub"))
+            {
+                var hub = $"B{Interlocked.Increment(ref _hubs)}{new string(name.Where(char.IsAsciiLetterOrDigit).ToArray())}{Environment.ProcessId}";
+                all["FuncTasks:Runner:Durable:TaskHub"] = hub.Length > 45 ? hub[..45] : hub;
+            }
+        }
+
+        if (runner == RunnerKind.Queue || options.Remote)
+        {
+            return StartHostAsync(name, all, storage, cancellationToken);
+        }
+
+        return StartDurableAsync(name + "-durable", all, storage, cancellationToken);
+    }
+
+    private async Task<HostUnderTest> StartDurableAsync(string name, Dictionary<string, string> settings, string? storage, CancellationToken cancellationToken)
+    {
+        var host = await StartHostAsync(name, settings, storage, cancellationToken);
+        var hub = settings["FuncTasks:Runner:Durable:TaskHub"];
+        var connection = storage ?? Storage;
+        host.AfterDispose = () => DtfxPeer.DeleteHubAsync(connection, hub);
+        return host;
+    }
+
+    /// <summary>
+    /// The DTFx peer (extended sessions), started on first use and kept running through the scenarios that compare with
+    /// it, so that its figures are measured next to FuncTasks' (the machine's load moves both alike); stopped before the others.
+    /// </summary>
+    public async Task<DtfxPeer> DtfxAsync(CancellationToken cancellationToken)
+    {
+        if (_dtfx is null)
+        {
+            var settings = new DtfxSettings { TaskHub = $"BenchDtfx{Environment.ProcessId}" };
+            Progress($"DTFx peer: starting (task hub {settings.TaskHub})");
+            _dtfx = await DtfxPeer.StartAsync(Storage, settings, cancellationToken);
+            results.Peer ??= new PeerResults();
+            results.Peer.Settings = settings.Describe();
+            results.Peer.WarmUpSeconds = settings.WarmUpSeconds;
+            Progress($"DTFx peer: ready after {settings.WarmUpSeconds:F1} s");
+        }
+
+        return _dtfx;
+    }
+
+    public PeerResults Peer => results.Peer ??= new PeerResults();
+
+    public async Task StopDtfxAsync()
+    {
+        if (_dtfx is not null)
+        {
+            await _dtfx.DisposeAsync();
+            _dtfx = null;
+        }
+    }
+
+    /// <summary>One of issue 17's targets: ours against its reference, ratio = ours ÷ reference.</summary>
+    public void AddTarget(string name, double ours, double reference, string goal, bool met, string unit, int order) =>
+        results.Targets.Add(new TargetEntry(name, ours, reference, reference > 0 ? ours / reference : null, goal, met, unit) { Order = order });
+
+    public void Figure(string measure, string runner, double value, string unit) =>
+        results.Runners.Add(new RunnerFigure(measure, runner, value, unit));
 
     /// <summary>A LocalHostProcess with its own tables and queue (or the remote one given with --url).</summary>
     public async Task<HostUnderTest> StartHostAsync(string name, IDictionary<string, string>? settings = null, string? storage = null, CancellationToken cancellationToken = default)
@@ -84,4 +159,19 @@ public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, 
     }
 
     public TableServiceClient TableService() => new(Storage);
+}
+
+public enum RunnerKind
+{
+    Queue,
+    Durable,
+}
+
+public static class RunnerKinds
+{
+    public static readonly RunnerKind[] Both = [RunnerKind.Queue, RunnerKind.Durable];
+
+    public static string Label(this RunnerKind runner) => runner == RunnerKind.Queue ? Runners.Queue : Runners.Durable;
+
+    public static string Short(this RunnerKind runner) => runner == RunnerKind.Queue ? "queue" : "Durable";
 }

@@ -15,6 +15,9 @@ public sealed class HostUnderTest(LocalHostProcess? process, string url, HttpCli
     public string Prefix => prefix;
     public bool IsChild => process is not null;
 
+    /// <summary>Runs after the host stopped (the Durable runner's task hub is deleted).</summary>
+    public Func<Task>? AfterDispose { get; set; }
+
     /// <summary>The child's resident memory; null for a remote host.</summary>
     public long? WorkingSetBytes() => process?.WorkingSetBytes();
 
@@ -39,6 +42,11 @@ public sealed class HostUnderTest(LocalHostProcess? process, string url, HttpCli
         if (process is not null)
         {
             await process.DisposeAsync();
+        }
+
+        if (AfterDispose is not null)
+        {
+            await AfterDispose();
         }
     }
 }

@@ -31,9 +31,11 @@ for (var i = 0; i < args.Length; i++)
         case "--localhost-dll": options.LocalHostDll = Path.GetFullPath(args[++i]); break;
         case "-h" or "--help":
             Console.WriteLine("""
-                FuncTasks benchmarks: each scenario measures FuncTasks and the raw storage path in the same run.
-                  --quick              about a minute (what CI runs); the full run takes ~10 minutes
-                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory)
+                FuncTasks benchmarks: each scenario measures FuncTasks (queue and Durable runners) and the raw storage path or
+                the raw Durable Task Framework (the DTFx peer) in the same run.
+                  --quick              2-3 minutes on a quiet 2-core machine (what CI runs); the full run takes ~15 minutes
+                  --only 1,3           run only these scenarios (1 read, 2 throughput, 3 sequential, 4 resume, 5 listing, 6 contention, 7 memory,
+                                       8 delay precision, 9 DTFx peer)
                   --url URL --key KEY  benchmark a running LocalHost instead of starting one
                   --storage CONN       its storage (for the raw path; default UseDevelopmentStorage=true), --table-prefix P
                   --workers N          queue workers of the started hosts where a scenario does not set them (default 16)
@@ -79,6 +81,7 @@ if (double.TryParse(results.Machine.LoadBefore.Split(' ')[0], Inv.C, out var loa
 
 AzuriteProcess? azurite = null;
 TargetServer? target = null;
+BenchContext? context = null;
 try
 {
     if (!options.Remote)
@@ -88,13 +91,16 @@ try
     }
 
     target = await TargetServer.StartAsync();
-    var context = new BenchContext(options, azurite, target, temp, results);
+    context = new BenchContext(options, azurite, target, temp, results);
     var scenarios = new (int Id, string Title, Func<BenchContext, ScenarioResult, CancellationToken, Task> Run)[]
     {
         (1, "Read overhead", ReadOverhead.RunAsync),
+        // The DTFx peer before the engine scenarios that compare both runners with it.
+        (9, "DTFx peer", DurablePeer.RunAsync),
         (2, "Step throughput", Throughput.RunAsync),
         (3, "Sequential latency", Sequential.RunAsync),
         (4, "Resume latency", Resume.RunAsync),
+        (8, "Delay precision", DelayPrecision.RunAsync),
         (6, "Contention", Contention.RunAsync),
         (7, "Memory", Memory.RunAsync),
         // Last: it leaves Azurite with the largest tables.
@@ -107,8 +113,14 @@ try
             continue;
         }
 
+        if (id is not (9 or 2 or 3 or 4))
+        {
+            // The DTFx peer's worker polls Azurite while it runs: stopped once no scenario compares with it.
+            await context.StopDtfxAsync();
+        }
+
         Console.WriteLine($"[{id}] {title}");
-        var result = new ScenarioResult { Id = id, Title = title };
+        var result = new ScenarioResult { Id = id, Title = title, Load = LoadAverage() };
         results.Scenarios.Add(result);
         var started = Stopwatch.GetTimestamp();
         try
@@ -131,6 +143,11 @@ try
 }
 finally
 {
+    if (context is not null)
+    {
+        await context.StopDtfxAsync();
+    }
+
     if (target is not null)
     {
         await target.DisposeAsync();
@@ -143,6 +160,7 @@ finally
 }
 
 results.DurationSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
+results.Targets = [.. results.Targets.OrderBy(t => t.Order)];
 results.Scenarios.Sort((a, b) => a.Id.CompareTo(b.Id));
 results.Machine.LoadAfter = LoadAverage();
 Report.Console(results);

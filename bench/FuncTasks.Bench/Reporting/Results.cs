@@ -12,6 +12,48 @@ public sealed class BenchResults
     public List<ThroughputPoint> Throughput { get; set; } = [];
     public List<LatencySeries> Latencies { get; set; } = [];
     public List<string> Errors { get; set; } = [];
+
+    /// <summary>The raw Durable Task Framework measured in the same run (issue 17), with its settings.</summary>
+    public PeerResults? Peer { get; set; }
+
+    /// <summary>Issue 17's targets, one entry each (both runners where a target names both): ours against its reference.</summary>
+    public List<TargetEntry> Targets { get; set; } = [];
+
+    /// <summary>The same measure for FuncTasks' queue runner, its Durable runner and the DTFx peer, side by side (lower is better).</summary>
+    public List<RunnerFigure> Runners { get; set; } = [];
+}
+
+/// <summary>What the DTFx peer measured; <see cref="NoSessions"/>: the same shapes without extended sessions (full runs).</summary>
+public sealed class PeerResults
+{
+    public string Settings { get; set; } = string.Empty;
+    public int SequentialActivities { get; set; }
+    public double SequentialMsPerActivity { get; set; }
+    public double SequentialWholeMsPerActivity { get; set; }
+    public int ThroughputOrchestrations { get; set; }
+    public int ThroughputActivities { get; set; }
+    public double ActivitiesPerSecond { get; set; }
+    public double ResumeP50Ms { get; set; }
+    public double ResumeP99Ms { get; set; }
+    public int ResumeSamples { get; set; }
+    public double WarmUpSeconds { get; set; }
+    public PeerResults? NoSessions { get; set; }
+}
+
+public sealed record TargetEntry(string Name, double? Ours, double? Reference, double? Ratio, string Goal, bool Met, string Unit)
+{
+    /// <summary>The target's place in issue 17's list (the report keeps that order).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Order { get; init; }
+}
+
+public sealed record RunnerFigure(string Measure, string Runner, double Value, string Unit);
+
+public static class Runners
+{
+    public const string Queue = "FuncTasks queue";
+    public const string Durable = "FuncTasks Durable";
+    public const string Dtfx = "DTFx";
 }
 
 public sealed class MachineInfo
@@ -46,6 +88,9 @@ public sealed class ScenarioResult
     public List<string> Notes { get; set; } = [];
     public string? Error { get; set; }
     public double Seconds { get; set; }
+
+    /// <summary>The load average (1, 5, 15 min) when the scenario started.</summary>
+    public string Load { get; set; } = string.Empty;
 }
 
 /// <summary>
@@ -63,6 +108,7 @@ public sealed record Row(string Metric, double? Ours, double? Raw, string Unit, 
 
 public sealed record TargetCheck(string Target, double Value, string Unit, bool Met);
 
-public sealed record ThroughputPoint(int Workers, double StepsPerSecond, int Tasks, int Steps, double Seconds);
+/// <summary>One throughput measure; <see cref="Workers"/> is the queue runner's workers or the Durable runner's MaxConcurrentWorkItems.</summary>
+public sealed record ThroughputPoint(int Workers, double StepsPerSecond, int Tasks, int Steps, double Seconds, string Runner = "queue");
 
 public sealed record LatencySeries(string Name, int Count, double P50, double P90, double P99, double Max);

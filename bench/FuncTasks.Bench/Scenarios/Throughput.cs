@@ -23,7 +23,7 @@ public static class Throughput
         ThroughputPoint? best = null;
         foreach (var w in workers)
         {
-            var point = await RunOnceAsync(context, w, tasks, 10, ct);
+            var point = await RunOnceAsync(context, RunnerKind.Queue, w, tasks, 10, ct);
             context.Results.Throughput.Add(point);
             result.Rows.Add(new Row($"steps/s with {w} workers ({tasks} tasks × 10 steps)", point.StepsPerSecond, null, "steps/s"));
             BenchContext.Progress($"throughput: {w} workers → {point.StepsPerSecond:F1} steps/s");
@@ -43,6 +43,65 @@ public static class Throughput
         result.Targets.Add(new TargetCheck($"≥ 0.5 × raw tx rate ÷ writes per step (= {floor:F1})", best.StepsPerSecond, "steps/s", best.StepsPerSecond >= floor));
         result.Notes.Add($"raw rate {rawRate:F0} tx/s (mean of {rawBefore:F0} before and {rawAfter:F0} after the sweep); the engine needs {costs.WritesPerStep:F2} transactions and {costs.ReadsPerStep:F2} reads per step (counted by a proxy in front of Azurite, 1 task × {costs.Steps} steps).");
         result.Notes.Add("Durable Functions' Azure Storage backend documents about 5 sequential activities/s per orchestration instance.");
+        context.AddTarget("Queue runner throughput vs raw two-entity transactions ÷ writes per step", best.StepsPerSecond, rawRate / costs.WritesPerStep, "≥ 0.5 × raw two-entity transactions/s ÷ writes per step", best.StepsPerSecond >= floor, "steps/s", 4);
+
+        await AgainstPeerAsync(context, result, ct);
+    }
+
+    /// <summary>Issue 17's shape (20 tasks × 50 steps at once) on both runners, against the DTFx peer's activities/s.</summary>
+    private static async Task AgainstPeerAsync(BenchContext context, ScenarioResult result, CancellationToken ct)
+    {
+        // The peer's batch of the same shape right before and right after FuncTasks' (the mean is the reference).
+        var peer = await context.DtfxAsync(ct);
+        var (tasks, steps) = DurablePeer.ThroughputShape(context);
+        var before = await DurablePeer.ThroughputAsync(peer, tasks, steps, ct);
+        var measure = $"{tasks} × {steps} at once: ms per step (1000 ÷ steps/s)";
+
+        var queue = await RunOnceAsync(context, RunnerKind.Queue, context.Options.Workers ?? 16, tasks, steps, ct);
+        context.Results.Throughput.Add(queue);
+        var points = new List<ThroughputPoint>();
+        if (context.RunnersToMeasure.Contains(RunnerKind.Durable))
+        {
+            foreach (var concurrency in context.Quick ? new[] { 32 } : [8, 32])
+            {
+                var point = await RunOnceAsync(context, RunnerKind.Durable, concurrency, tasks, steps, ct);
+                context.Results.Throughput.Add(point);
+                points.Add(point);
+                BenchContext.Progress($"throughput (Durable): MaxConcurrentWorkItems {concurrency} → {point.StepsPerSecond:F1} steps/s");
+            }
+        }
+
+        var after = await DurablePeer.ThroughputAsync(peer, tasks, steps, ct);
+        var dtfx = (before + after) / 2;
+        context.Peer.ThroughputOrchestrations = tasks;
+        context.Peer.ThroughputActivities = steps;
+        context.Peer.ActivitiesPerSecond = dtfx;
+        context.Figure(measure, Runners.Dtfx, 1000 / dtfx, "ms");
+        result.Rows.Add(new Row($"DTFx: {tasks} × {steps} activities at once (before / after FuncTasks)", before, after, "activities/s", Compare: false));
+        result.Rows.Add(new Row($"queue: steps/s, {tasks} tasks × {steps} steps ({queue.Workers} workers) vs DTFx activities/s", queue.StepsPerSecond, dtfx, "/s", $"DTFx, {tasks} × {steps} activities"));
+        context.Figure(measure, Runners.Queue, 1000 / queue.StepsPerSecond, "ms");
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var point in points)
+        {
+            result.Rows.Add(new Row($"Durable: steps/s, {tasks} × {steps}, MaxConcurrentWorkItems {point.Workers}, vs DTFx activities/s", point.StepsPerSecond, dtfx, "/s", $"DTFx, {tasks} × {steps} activities"));
+        }
+
+        var best = points.MaxBy(p => p.StepsPerSecond);
+
+        if (context.Peer.NoSessions is { ActivitiesPerSecond: > 0 } plain)
+        {
+            result.Rows.Add(new Row($"Durable: best steps/s vs DTFx without extended sessions", best!.StepsPerSecond, plain.ActivitiesPerSecond, "/s", $"DTFx, no extended sessions"));
+        }
+
+        var met = best!.StepsPerSecond >= dtfx;
+        result.Targets.Add(new TargetCheck($"Durable: {tasks} × {steps} steps/s ≥ 1.0 × DTFx activities/s", best.StepsPerSecond / dtfx, "×", met));
+        context.AddTarget($"Durable runner, {tasks} × {steps} steps at once: throughput vs raw DTFx", best.StepsPerSecond, dtfx, "≥ 1.0× raw DTFx activities/s", met, "steps/s", 2);
+        context.Figure(measure, Runners.Durable, 1000 / best.StepsPerSecond, "ms");
+        result.Notes.Add($"Durable runner: {tasks} tasks × {steps} delay-0 steps, MaxConcurrentWorkItems swept (best {best.Workers}), other engine settings at their defaults (PartitionCount 4, MaxQueuePollingInterval 500 ms, no extended sessions through the sidecar); a task hub per host. DTFx: the same shape right before and right after ({before:F1} / {after:F1} activities/s; the mean is the reference).");
     }
 
     /// <summary>Counts the table requests one task of 10 steps costs, through a proxy in front of Azurite.</summary>
@@ -79,15 +138,18 @@ public static class Throughput
         };
     }
 
-    private static async Task<ThroughputPoint> RunOnceAsync(BenchContext context, int workers, int tasks, int steps, CancellationToken ct)
+    private static async Task<ThroughputPoint> RunOnceAsync(BenchContext context, RunnerKind runner, int workers, int tasks, int steps, CancellationToken ct)
     {
-        var settings = new Dictionary<string, string> { ["FuncTasks:Runner:Workers"] = workers.ToString(Inv.C) };
-        await using var host = await context.StartHostAsync($"tp{workers}", settings, cancellationToken: ct);
+        var settings = new Dictionary<string, string>
+        {
+            [runner == RunnerKind.Queue ? "FuncTasks:Runner:Workers" : "FuncTasks:Runner:Durable:MaxConcurrentWorkItems"] = workers.ToString(Inv.C),
+        };
+        await using var host = await context.StartHostAsync($"tp{workers}", runner, settings, cancellationToken: ct);
         // Warm the host up (JIT, connections) before the clock starts.
         var warm = await TasksClient.CreateManyAsync(host.Http, 8, 8, _ => TasksClient.Delays(2), ct);
         foreach (var id in warm)
         {
-            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(60), ct);
+            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(120), ct, pollMs: 50);
         }
 
         var started = DateTimeOffset.UtcNow;
@@ -128,7 +190,7 @@ public static class Throughput
             cancellationToken: ct)).Last;
 
         var seconds = (last - started).TotalSeconds;
-        BenchContext.Progress($"throughput: {workers} workers, {tasks} tasks submitted in {submitted:F1} s, all done after {seconds:F1} s");
-        return new ThroughputPoint(workers, tasks * steps / seconds, tasks, tasks * steps, seconds);
+        BenchContext.Progress($"throughput ({runner.Short()}): {workers} {(runner == RunnerKind.Queue ? "workers" : "work items")}, {tasks} tasks × {steps} submitted in {submitted:F1} s, all done after {seconds:F1} s");
+        return new ThroughputPoint(workers, tasks * steps / seconds, tasks, tasks * steps, seconds, runner == RunnerKind.Queue ? "queue" : "durable");
     }
 }
