@@ -119,13 +119,17 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
     /// </summary>
     public async Task<TaskSnapshot?> ReadAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken);
-        if (!response.HasValue)
+        TableEntity entity;
+        try
         {
+            entity = (await _table.GetEntityAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != "TableNotFound")
+        {
+            // No such task. A missing table is a storage failure (as the partition query reports it), not a missing task.
             return null;
         }
 
-        var entity = response.Value!;
         return TaskEntities.ReadView(entity) is { } steps
             ? new TaskSnapshot(TaskEntities.ToTask(entity), steps, [])
             : await GetAsync(taskId, includeAttempts: false, cancellationToken);
