@@ -1,5 +1,6 @@
 using FuncTasks.Api;
-using FuncTasks.Api.Common;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
 using FuncTasks.Api.OpenApi;
 using FuncTasks.LocalHost;
 using FuncTasks.LocalHost.Durable;

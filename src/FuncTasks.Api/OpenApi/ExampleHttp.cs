@@ -1,6 +1,7 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using FuncTasks.Api.Common;
+using FuncTasks.Api.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,17 +30,25 @@ internal static class ExampleHttp
         return http;
     }
 
-    public static async Task<(int Status, JsonNode? Body)> RunAsync(IResult result)
+    /// <summary>The status and body <paramref name="result"/> writes; <paramref name="keep"/>: ids of a dialect's own samples.</summary>
+    public static async Task<(int Status, JsonNode? Body)> RunAsync(IResult result, params Guid[] keep)
     {
         var http = NewContext();
         using var body = new MemoryStream();
         http.Response.Body = body;
         await result.ExecuteAsync(http);
-        return (http.Response.StatusCode, body.Length == 0 ? null : Stabilise(JsonNode.Parse(body.ToArray())));
+        return (http.Response.StatusCode, body.Length == 0 ? null : Stabilise(JsonNode.Parse(body.ToArray()), keep));
     }
 
-    /// <summary>Replaces GUIDs the sample did not choose and drops the build metadata of versions (<c>0.1.0+sha</c>).</summary>
-    public static JsonNode? Stabilise(JsonNode? node)
+    /// <summary>A body as a dialect writes it with its <paramref name="options"/>, stabilised.</summary>
+    public static JsonNode? Write(object body, JsonSerializerOptions options, params Guid[] keep) =>
+        Stabilise(JsonSerializer.SerializeToNode(body, options), keep);
+
+    /// <summary>
+    /// Replaces GUIDs the samples did not choose (the sample task's, <paramref name="keep"/>) and drops the build
+    /// metadata of versions (<c>0.1.0+sha</c>).
+    /// </summary>
+    public static JsonNode? Stabilise(JsonNode? node, Guid[] keep)
     {
         switch (node)
         {
@@ -52,7 +61,7 @@ internal static class ExampleHttp
                     }
                     else
                     {
-                        var replaced = Stabilise(value);
+                        var replaced = Stabilise(value, keep);
                         if (!ReferenceEquals(replaced, value))
                         {
                             obj[key] = replaced;
@@ -64,7 +73,7 @@ internal static class ExampleHttp
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var replaced = Stabilise(array[i]);
+                    var replaced = Stabilise(array[i], keep);
                     if (!ReferenceEquals(replaced, array[i]))
                     {
                         array[i] = replaced;
@@ -72,7 +81,7 @@ internal static class ExampleHttp
                 }
 
                 return array;
-            case JsonValue value when value.TryGetValue<string>(out var s) && Guid.TryParse(s, out var guid) && !SampleBodies.IsSampleId(guid):
+            case JsonValue value when value.TryGetValue<string>(out var s) && Guid.TryParse(s, out var guid) && !SampleTask.IsSampleId(guid) && !keep.Contains(guid):
                 return JsonValue.Create(Reference);
             default:
                 return node;
@@ -83,20 +92,4 @@ internal static class ExampleHttp
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
-}
-
-/// <summary>
-/// Finds the dialect that writes an error body: the <see cref="Dialect"/> declared in the body type's namespace
-/// (a dialect is one folder: its contracts and its error writer), through its static <c>Instance</c>.
-/// </summary>
-internal static class Dialects
-{
-    private static readonly Dictionary<string, Dialect> ByNamespace = typeof(Dialect).Assembly.GetTypes()
-        .Where(t => t.IsSubclassOf(typeof(Dialect)) && !t.IsAbstract && t.Namespace is not null)
-        .Select(t => (t.Namespace!, Instance: t.GetProperty("Instance", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as Dialect))
-        .Where(d => d.Instance is not null)
-        .GroupBy(d => d.Item1)
-        .ToDictionary(g => g.Key, g => g.First().Instance!, StringComparer.Ordinal);
-
-    public static Dialect? For(Type bodyType) => bodyType.Namespace is { } ns ? ByNamespace.GetValueOrDefault(ns) : null;
 }

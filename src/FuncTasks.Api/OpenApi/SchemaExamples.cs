@@ -123,7 +123,7 @@ internal static class SchemaExamples
         return JsonValue.Create(schema.Format switch
         {
             "date-time" => "2026-11-22T09:30:00.000Z",
-            "uuid" => SampleBodies.TaskId.ToString(),
+            "uuid" => SampleTask.TaskId.ToString(),
             _ => StringFor(name),
         });
     }
@@ -131,7 +131,7 @@ internal static class SchemaExamples
     private static string StringFor(string? name) => name?.ToLowerInvariant() switch
     {
         null => "string",
-        var n when n.EndsWith("id", StringComparison.Ordinal) => SampleBodies.TaskId.ToString(),
+        var n when n.EndsWith("id", StringComparison.Ordinal) => SampleTask.TaskId.ToString(),
         var n when n.Contains("time", StringComparison.Ordinal) || n.EndsWith("at", StringComparison.Ordinal) => "2026-11-22T09:30:00.000Z",
         var n when n.Contains("status", StringComparison.Ordinal) => "FAILED",
         var n when n == "type" => "STRING",

@@ -4,11 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using FuncTasks.Api.Common;
-using FuncTasks.Api.Jobs;
-using FuncTasks.Api.Processes;
-using FuncTasks.Api.TaskInfo;
-using FuncTasks.Api.Tasks;
+using FuncTasks.Api.WireFormat;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,16 +15,13 @@ namespace FuncTasks.Api.OpenApi;
 /// <summary>
 /// Makes the generated component schemas say what the dialects put on the wire. The generator reads the contracts
 /// with the host's JSON options (camelCase, every constructor parameter required); each dialect writes them with its
-/// own: Task info in snake_case with nulls written, the others in camelCase with null properties left out. So, per
+/// own (<see cref="IDialectOpenApi.Json"/>): snake_case with nulls written, or camelCase with null properties left out. So, per
 /// contract type: the wire's property names; a property the dialect omits when null is optional and never null; a
 /// non-nullable one is required and never null. Typed parameters become a <c>oneOf</c> on their <c>type</c>, numbers
 /// are numbers (not numeric strings) and every array names its items.
 /// </summary>
 internal sealed class WireSchemas
 {
-    public const string WorkflowParam = "WorkflowParam";
-
-    private static readonly Type[] ParamTypes = [typeof(ParamContract), typeof(JobParam), typeof(ProcessParam)];
     private readonly ConcurrentDictionary<string, Type> _types = new(StringComparer.Ordinal);
 
     /// <summary>The generator's own component id, remembering which type it names (<see cref="OpenApiOptions.CreateSchemaReferenceId"/>).</summary>
@@ -45,7 +38,7 @@ internal sealed class WireSchemas
 
     public void Remember(string id, Type type) => _types[id] = type;
 
-    public void Apply(OpenApiDocument document, IServiceProvider services)
+    public void Apply(OpenApiDocument document, IServiceProvider services, IReadOnlyList<IDialectOpenApi> dialects)
     {
         var schemas = document.Components?.Schemas;
         if (schemas is null)
@@ -62,37 +55,14 @@ internal sealed class WireSchemas
                 continue;
             }
 
-            if (ParamTypes.Contains(type))
+            if (dialects.Any(d => d.TypedParams.Contains(type)))
             {
                 schemas[id] = TypedParam();
             }
-            else if (WireOptions(type) is { } wire && component.Properties is { Count: > 0 })
+            else if (WireOptions(type, dialects) is { } wire && component.Properties is { Count: > 0 })
             {
                 FitProperties(component, host.GetTypeInfo(type), wire.GetTypeInfo(type));
             }
-        }
-
-        // A workflow's step may declare a parameter by its type alone: an input the start request gives.
-        if (schemas.ContainsKey(nameof(ProcessParam)) && schemas.TryGetValue(nameof(WorkflowStepView), out var step) && step is OpenApiSchema workflowStep
-            && workflowStep.Properties is { } stepProperties && stepProperties.TryGetValue("params", out var stepParams) && stepParams is OpenApiSchema workflowParams)
-        {
-            schemas[WorkflowParam] = new OpenApiSchema
-            {
-                Description = "A parameter of a workflow step: a typed value, or only a type (an input that the start request must give).",
-                OneOf =
-                [
-                    new OpenApiSchemaReference(nameof(ProcessParam), document),
-                    new OpenApiSchema
-                    {
-                        Title = "input",
-                        Type = JsonSchemaType.Object,
-                        Required = new HashSet<string> { "type" },
-                        Properties = new Dictionary<string, IOpenApiSchema> { ["type"] = TypeEnum("STRING", "LONG", "DOUBLE") },
-                        AdditionalPropertiesAllowed = false,
-                    },
-                ],
-            };
-            workflowParams.AdditionalProperties = new OpenApiSchemaReference(WorkflowParam, document);
         }
 
         foreach (var schema in AllSchemas(document))
@@ -101,22 +71,12 @@ internal sealed class WireSchemas
         }
     }
 
-    /// <summary>The options a dialect writes a contract type with; null for types that are not a dialect's.</summary>
-    private static JsonSerializerOptions? WireOptions(Type type)
-    {
-        var contract = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
-        if (contract == typeof(RetryContract))
-        {
-            return Wire.CamelCase; // shared by the camelCase dialects
-        }
-
-        return contract.Namespace switch
-        {
-            "FuncTasks.Api.TaskInfo" => TaskInfoDialect.Json,
-            "FuncTasks.Api.Tasks" or "FuncTasks.Api.Jobs" or "FuncTasks.Api.Processes" => Wire.CamelCase,
-            _ => null,
-        };
-    }
+    /// <summary>
+    /// The options a contract type is written with: its dialect's, or camelCase for the shared contracts of
+    /// <see cref="WireFormat"/> (used by the camelCase dialects); null for types that are no contract.
+    /// </summary>
+    private static JsonSerializerOptions? WireOptions(Type type, IReadOnlyList<IDialectOpenApi> dialects) =>
+        type.Namespace == typeof(Wire).Namespace ? Wire.CamelCase : dialects.For(type)?.Json;
 
     private static void FitProperties(OpenApiSchema schema, JsonTypeInfo host, JsonTypeInfo wire)
     {
@@ -166,7 +126,7 @@ internal sealed class WireSchemas
             return Nullable.GetUnderlyingType(property.PropertyType) is not null;
         }
 
-        // A generic contract's T (DataBody<T>.Data) holds what the dialect put there: never null.
+        // A generic contract's T (a body {data: T}) holds what the dialect put there: never null.
         if (member is PropertyInfo info && info.DeclaringType?.IsGenericType == true
             && info.DeclaringType.GetGenericTypeDefinition().GetProperty(info.Name)?.PropertyType.IsGenericParameter == true)
         {
@@ -223,7 +183,7 @@ internal sealed class WireSchemas
         Properties = new Dictionary<string, IOpenApiSchema> { [property] = value, ["type"] = TypeEnum(type) },
     };
 
-    private static OpenApiSchema TypeEnum(params string[] values) =>
+    public static OpenApiSchema TypeEnum(params string[] values) =>
         new() { Type = JsonSchemaType.String, Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList() };
 
     /// <summary>

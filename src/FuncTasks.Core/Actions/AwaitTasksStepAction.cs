@@ -115,6 +115,3 @@ public sealed partial class AwaitTasksStepAction(ITaskStore store, TimeProvider 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: all {Count} awaited task(s) succeeded")]
     private partial void LogAllSucceeded(Guid taskId, int count);
 }
-
-/// <summary>An awaited task failed, was cancelled or does not exist, so the waiting step fails.</summary>
-public sealed class AwaitedTaskException(string message) : Exception(message);

@@ -5,45 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Actions;
 
-/// <summary>Resolves a host name to addresses for the <c>http</c> action's connections (a seam: tests never query DNS).</summary>
-public interface IHttpHostResolver
-{
-    Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
-}
-
-/// <summary>Opens the TCP connection to an address the guard has allowed (a seam: tests record instead of connecting).</summary>
-public interface IHttpConnector
-{
-    ValueTask<Stream> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken);
-}
-
-/// <summary>The system resolver.</summary>
-public sealed class DnsHttpHostResolver : IHttpHostResolver
-{
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        Dns.GetHostAddressesAsync(host, cancellationToken);
-}
-
-/// <summary>A plain TCP socket to the given address.</summary>
-public sealed class SocketHttpConnector : IHttpConnector
-{
-    public async ValueTask<Stream> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-}
-
 /// <summary>
 /// The <c>http</c> action's defence against server-side request forgery. A URL is checked when a step is created or
 /// restarted (<see cref="Check(Uri)"/>), again before each request and redirect, and finally in the connection
@@ -176,30 +137,4 @@ public sealed partial class HttpDestinationGuard(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "http step: connection to {Host} ({Address}) refused: {Reason}")]
     private partial void LogRefused(string host, string address, string reason);
-}
-
-/// <summary>Refuses to start a host whose allow-list has an entry that is none of the forms, rather than fail every step later.</summary>
-public sealed class HttpActionOptionsValidator : IValidateOptions<HttpActionOptions>
-{
-    public ValidateOptionsResult Validate(string? name, HttpActionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
-        if (!HttpAllowList.TryParse(HttpDestinationGuard.EntriesOf(options), out _, out var problem))
-        {
-            problems.Add(problem!);
-        }
-
-        if (options.MaxRedirects is < 0 or > 20)
-        {
-            problems.Add("FuncTasks:Http:MaxRedirects must be between 0 and 20.");
-        }
-
-        if (options.MaxResponseExcerptBytes is < 1 or > 1024 * 1024)
-        {
-            problems.Add("FuncTasks:Http:MaxResponseExcerptBytes must be between 1 and 1048576.");
-        }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
 }

@@ -9,11 +9,3 @@ public sealed class StepFailedException(string stepName, string action, Exceptio
 
     public string StepName { get; } = stepName;
 }
-
-/// <summary>The step names an action that is not registered on this host.</summary>
-public sealed class UnknownActionException(string action)
-    : Exception($"No step action named '{action}' is registered on this host.");
-
-/// <summary>An attempt took longer than the step's <c>timeoutSeconds</c> (or the engine's step timeout).</summary>
-public sealed class StepTimeoutException(TimeSpan timeout)
-    : TimeoutException($"The step did not finish within {timeout.TotalSeconds:0.###} s and was stopped.");

@@ -5,65 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace FuncTasks.Core.Idempotency;
 
-/// <summary>
-/// One creating request that carries an <c>Idempotency-Key</c>: the key as sent, the scope it is unique in (caller
-/// and endpoint) and the fingerprint of what was asked (method, route and body bytes).
-/// </summary>
-public sealed record IdempotencyRequest(string Scope, string Key, string Fingerprint);
-
-/// <summary>
-/// The record of a key: the task id reserved for it, the fingerprint of the request that reserved it, when, and
-/// the row's ETag (so an expired record is replaced, and a failed first request releases it, without racing).
-/// </summary>
-public sealed record IdempotencyClaim(string Scope, string Key, string Fingerprint, Guid TaskId, DateTimeOffset CreatedAt, string? ETag, bool IsNew)
-{
-    /// <summary>The task was created (the first request got that far): if it is gone now, it was deleted, not never made.</summary>
-    public bool TaskCreated { get; init; }
-}
-
-/// <summary>Where keys are remembered (a table in the storage account, one row per scope and key).</summary>
-public interface IIdempotencyStore
-{
-    /// <summary>
-    /// Inserts the claim for (scope, key) with <paramref name="proposedTaskId"/>; when one exists and is younger than
-    /// <paramref name="window"/>, returns it (IsNew false) whatever its fingerprint; an older one is replaced
-    /// (ETag-guarded). Concurrent claims of one key all return the same task id.
-    /// </summary>
-    Task<IdempotencyClaim> ClaimAsync(IdempotencyRequest request, Guid proposedTaskId, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken);
-
-    /// <summary>Makes this request the owner of a claim whose task never appeared (same task id); null when someone else did first.</summary>
-    Task<IdempotencyClaim?> TakeOverAsync(IdempotencyClaim claim, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Records that the claim's task now exists (best effort: an outage here only delays nothing).</summary>
-    Task MarkCreatedAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
-
-    /// <summary>Forgets a claim whose request created nothing (it was refused), if it is still the same row.</summary>
-    Task ReleaseAsync(IdempotencyClaim claim, CancellationToken cancellationToken);
-}
-
-/// <summary>Configuration section <c>FuncTasks:Idempotency</c>.</summary>
-public sealed class IdempotencyOptions
-{
-    public const string Section = "FuncTasks:Idempotency";
-
-    /// <summary>How long a key is remembered: the same key and body within it returns the first result.</summary>
-    public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>How long a request with a key whose first request is still creating waits for it before answering 409.</summary>
-    public TimeSpan WaitForFirst { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// After this long without its task, a reservation is presumed dead (its request failed, e.g. storage was down)
-    /// and the next request with the key creates the task under the reserved id. Must exceed
-    /// <c>FuncTasks:Api:RequestTimeout</c>, so the first request has ended by then.
-    /// </summary>
-    public TimeSpan TakeOverAfter { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Longest accepted key (printable ASCII).</summary>
-    [Range(1, 1024)]
-    public int MaxKeyLength { get; set; } = 255;
-}
-
 /// <summary>What an idempotent create produced: the task, and whether it was created by an earlier request.</summary>
 public sealed record IdempotentResult(TaskSnapshot Snapshot, bool Replayed);
 

@@ -2,24 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace FuncTasks.Core.Model;
 
-/// <summary>What kind of change an audit event records.</summary>
-public enum TaskEventKind
-{
-    /// <summary>The task was created (synthesised from the task row's CreatedBy and CreatedAt).</summary>
-    TaskCreated,
-    TaskStatusChanged,
-
-    /// <summary>Other fields of the task changed while no status did (e.g. the info or progress an agent reported).</summary>
-    TaskUpdated,
-    StepStatusChanged,
-    StepParamsChanged,
-    StepAdded,
-    StepRemoved,
-
-    /// <summary>A step at the same position became a different step (a plan replaced before it ran).</summary>
-    StepReplaced,
-}
-
 /// <summary>
 /// One entry of a task's audit trail: who (<see cref="Actor"/>: an API key's name, or "engine"), what, and when.
 /// Statuses are the internal names (<see cref="TaskState"/> for task events, <see cref="StepState"/> for step
@@ -67,38 +49,4 @@ public sealed record TaskEvent
 
     [JsonIgnore]
     public StepState? StepTo => Kind == TaskEventKind.StepStatusChanged && Enum.TryParse<StepState>(To, out var s) ? s : null;
-}
-
-/// <summary>
-/// Who is changing tasks on the current async flow. The API sets it once per request, after authentication, to the
-/// key's name; the engine never relies on it: its writes carry <see cref="TaskUpdate.Actor"/> = <see cref="Engine"/>
-/// explicitly, so background work can never be recorded under a caller's identity even if it inherited the flow.
-/// </summary>
-public static class TaskActor
-{
-    public const string Engine = "engine";
-
-    /// <summary>A write made outside any request and not by the engine (should not happen; recorded rather than lost).</summary>
-    public const string System = "system";
-
-    private static readonly AsyncLocal<string?> Ambient = new();
-
-    public static string? Current => Ambient.Value;
-
-    /// <summary>Sets the actor for the rest of this async flow; disposing restores the previous one.</summary>
-    public static Scope Begin(string name)
-    {
-        var previous = Ambient.Value;
-        Ambient.Value = name;
-        return new Scope(previous);
-    }
-
-    /// <summary>The explicit actor of a write, else the flow's, else <see cref="System"/>.</summary>
-    public static string Resolve(string? explicitActor) =>
-        !string.IsNullOrEmpty(explicitActor) ? explicitActor : Current is { Length: > 0 } current ? current : System;
-
-    public readonly struct Scope(string? previous) : IDisposable
-    {
-        public void Dispose() => Ambient.Value = previous;
-    }
 }

@@ -41,39 +41,3 @@ public sealed record TaskStep
 
     public string? ETag { get; init; }
 }
-
-/// <summary>One finished attempt of a step: when, with which parameters, and how it ended.</summary>
-public sealed record StepAttempt
-{
-    public required Guid TaskId { get; init; }
-    public required int StepIndex { get; init; }
-    public required int Number { get; init; }
-    public required DateTimeOffset StartedAt { get; init; }
-    public required DateTimeOffset FinishedAt { get; init; }
-    public required IReadOnlyDictionary<string, ParamValue> Params { get; init; }
-
-    /// <summary>Completed, Failed or Cancelled; Started for an attempt interrupted by a crash.</summary>
-    public required StepState Outcome { get; init; }
-
-    public FailureDetails? Error { get; init; }
-}
-
-/// <summary>A task with its steps (and, when asked for, their finished attempts) as read in one partition query.</summary>
-public sealed record TaskSnapshot(TaskRecord Task, IReadOnlyList<TaskStep> Steps, IReadOnlyList<StepAttempt> Attempts)
-{
-    public TaskStep? NextRunnableStep => Steps.FirstOrDefault(s => !s.Status.IsDone());
-
-    public TaskStep? FailedStep => Steps.FirstOrDefault(s => s.Status == StepState.Failed);
-
-    public IEnumerable<StepAttempt> AttemptsOf(int stepIndex) => Attempts.Where(a => a.StepIndex == stepIndex).OrderBy(a => a.Number);
-
-    public TaskSnapshot With(TaskRecord? task = null, IEnumerable<TaskStep>? steps = null)
-    {
-        var changed = steps?.ToDictionary(s => s.Index) ?? [];
-        return this with
-        {
-            Task = task ?? Task,
-            Steps = changed.Count == 0 ? Steps : Steps.Select(s => changed.GetValueOrDefault(s.Index, s)).ToList(),
-        };
-    }
-}

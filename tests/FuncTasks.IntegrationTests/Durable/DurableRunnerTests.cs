@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using FuncTasks.Core;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Processes;
+using FuncTasks.IntegrationTests.Cognaize;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
-using FuncTasks.Api.Common;
+using FuncTasks.Api.Pipeline;
+using FuncTasks.Api.WireFormat;
 
 namespace FuncTasks.IntegrationTests.Fuzz;
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
+using FuncTasks.IntegrationTests.Flatfile;
 using Xunit.Abstractions;
 
 namespace FuncTasks.IntegrationTests.OpenApi;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
+using FuncTasks.IntegrationTests.Flatfile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -6,8 +6,8 @@ using Azure.Data.Tables;
 using FuncTasks.Core.Idempotency;
 using FuncTasks.Core.Model;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
-using FuncTasks.IntegrationTests.Processes;
+using FuncTasks.IntegrationTests.Flatfile;
+using FuncTasks.IntegrationTests.Cognaize;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncTasks.IntegrationTests.Reliability;

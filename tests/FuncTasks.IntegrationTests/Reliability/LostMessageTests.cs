@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
+using FuncTasks.IntegrationTests.Flatfile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

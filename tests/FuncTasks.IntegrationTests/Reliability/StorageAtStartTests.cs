@@ -1,6 +1,6 @@
 using System.Net;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
+using FuncTasks.IntegrationTests.Flatfile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
-using FuncTasks.IntegrationTests.Processes;
+using FuncTasks.IntegrationTests.Flatfile;
+using FuncTasks.IntegrationTests.Cognaize;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

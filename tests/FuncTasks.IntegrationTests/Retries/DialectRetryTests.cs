@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using FuncTasks.IntegrationTests.Infrastructure;
-using FuncTasks.IntegrationTests.Jobs;
-using FuncTasks.IntegrationTests.Processes;
+using FuncTasks.IntegrationTests.Flatfile;
+using FuncTasks.IntegrationTests.Cognaize;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncTasks.IntegrationTests.Retries;

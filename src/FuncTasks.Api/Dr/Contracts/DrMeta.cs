@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Dr;
+
+public sealed record DrMeta(IReadOnlyList<DrMetaError> Errors);

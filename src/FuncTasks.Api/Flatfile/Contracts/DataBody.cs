@@ -1,0 +1,4 @@
+namespace FuncTasks.Api.Flatfile;
+
+/// <summary>Success bodies: <c>{data: ...}</c>.</summary>
+public sealed record DataBody<T>(T Data);

@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record JobStepError(string Type, string Message);

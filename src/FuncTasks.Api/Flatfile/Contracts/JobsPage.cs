@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record JobsPage(JobsPagination Pagination, IReadOnlyList<FlatfileJob> Data);

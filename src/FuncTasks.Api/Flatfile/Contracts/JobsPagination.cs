@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record JobsPagination(int CurrentPage, int PageCount, int TotalCount);

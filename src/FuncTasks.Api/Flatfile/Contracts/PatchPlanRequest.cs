@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Flatfile;
+
+public sealed record PatchPlanRequest(IReadOnlyList<PatchPlanStep> Steps);

@@ -1,0 +1,3 @@
+namespace FuncTasks.Api.Pipeline;
+
+public sealed record Caller(string Name, KeyRole Role);

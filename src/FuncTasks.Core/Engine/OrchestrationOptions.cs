@@ -1,0 +1,33 @@
+using FuncTasks.Core.Actions;
+using FuncTasks.Core.Model;
+
+namespace FuncTasks.Core.Engine;
+
+/// <summary>The orchestrated runner's settings (configuration section <c>FuncTasks:Runner</c>, shared with the queue runner's).</summary>
+public sealed class OrchestrationOptions
+{
+    public const string Section = "FuncTasks:Runner";
+    public const string DurableKind = "Durable";
+
+    /// <summary>Which runner the host uses; the Functions app runs only the Durable runner and refuses any other.</summary>
+    public string Kind { get; set; } = DurableKind;
+
+    /// <summary>
+    /// How long an orchestration waits for a retry, a restart or an external completion before it ends. Nothing
+    /// is lost when it ends: a later retry, restart or completion starts a new orchestration for the task.
+    /// </summary>
+    public TimeSpan ResumeTimeout { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often a running step's activity checks the task row for a cancel made through another instance.</summary>
+    public TimeSpan CancelCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Tries of an activity that could not run to an outcome before the run is marked broken (failed, retryable).</summary>
+    public int ActivityMaxAttempts { get; set; } = ActivityRetry.Default.MaxAttempts;
+
+    /// <summary>First wait before such an activity is tried again; doubles per try up to two minutes.</summary>
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = ActivityRetry.Default.FirstInterval;
+
+    public ActivityRetry ActivityRetry => new(ActivityMaxAttempts, ActivityFirstRetryInterval, ActivityRetry.Default.MaxInterval);
+
+    public bool IsDurable => string.Equals(Kind, DurableKind, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,8 @@
+namespace FuncTasks.Core.Model;
+
+public enum ParamType
+{
+    STRING,
+    LONG,
+    DOUBLE,
+}

@@ -1,0 +1,11 @@
+namespace FuncTasks.Core.Model;
+
+public enum StepState
+{
+    Pending,
+    Started,
+    Completed,
+    Failed,
+    Skipped,
+    Cancelled,
+}
