@@ -27,7 +27,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         task = task with { CreatedBy = TaskActor.Resolve(task.CreatedBy) };
         var actions = new List<TableTransactionAction>(steps.Count + 1)
         {
-            new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null })),
+            new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null }, steps)),
         };
         actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
         IReadOnlyList<Response> responses;
@@ -113,6 +113,28 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         return task is null ? null : new TaskSnapshot(task, steps.OrderBy(s => s.Index).ToList(), attempts);
     }
 
+    /// <summary>
+    /// One point read of the task row, whose view of the steps answers the read (ADR 0006); a row without a view (too
+    /// large, or written before views) is read with the partition query. The steps carry no ETags: never write from it.
+    /// </summary>
+    public async Task<TaskSnapshot?> ReadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        TableEntity entity;
+        try
+        {
+            entity = (await _table.GetEntityAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != "TableNotFound")
+        {
+            // No such task. A missing table is a storage failure (as the partition query reports it), not a missing task.
+            return null;
+        }
+
+        return TaskEntities.ReadView(entity) is { } steps
+            ? new TaskSnapshot(TaskEntities.ToTask(entity), steps, [])
+            : await GetAsync(taskId, includeAttempts: false, cancellationToken);
+    }
+
     /// <summary>One partition query for the task row (the creation) and the event rows, in the order they were written.</summary>
     public async Task<IReadOnlyList<TaskEvent>?> GetEventsAsync(Guid taskId, CancellationToken cancellationToken)
     {
@@ -121,7 +143,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             $"PartitionKey eq {pk} and ((RowKey ge {TaskEntities.EventPrefix} and RowKey lt {TaskEntities.EventEnd}) or RowKey eq {TaskEntities.TaskRowKey})");
         TaskRecord? task = null;
         var writes = new List<(string RowKey, IReadOnlyList<TaskEvent> Events)>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: [.. TaskEntities.TaskColumns, "Events"], cancellationToken: cancellationToken))
         {
             if (entity.RowKey == TaskEntities.TaskRowKey)
             {
@@ -138,7 +160,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
 
     public async Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, TaskEntities.TaskColumns, cancellationToken);
         return response.HasValue ? TaskEntities.ToTask(response.Value!) : null;
     }
 
@@ -161,14 +183,20 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         }
 
         var taskId = current.Task.Id;
+        var steps = update.Steps ?? [];
+        if (steps.Count > 0 && update.Task is null)
+        {
+            // The task row keeps the view of its steps (ADR 0006): a write that changes a step rewrites it, under its ETag.
+            update = update with { Task = current.Task };
+        }
+
         var actions = new List<TableTransactionAction>();
         if (update.Task is { } task)
         {
             EnsureSamePartition(taskId, task.Id);
-            actions.Add(Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })));
+            actions.Add(Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag }, current.With(steps: steps).Steps)));
         }
 
-        var steps = update.Steps ?? [];
         foreach (var step in steps)
         {
             EnsureSamePartition(taskId, step.TaskId);
@@ -229,7 +257,14 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         var taskId = current.Task.Id;
         var task = update.Task ?? throw new InvalidOperationException("Adding or removing steps must also update the task row (its StepCount).");
         EnsureSamePartition(taskId, task.Id);
-        var actions = new List<TableTransactionAction> { Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })) };
+        var removed = update.RemovedSteps ?? [];
+        var after = current.Steps.Where(s => !removed.Contains(s.Index)).ToDictionary(s => s.Index);
+        foreach (var step in (update.Steps ?? []).Concat(update.AddedSteps ?? []))
+        {
+            after[step.Index] = step;
+        }
+
+        var actions = new List<TableTransactionAction> { Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag }, after.Values)) };
         var changed = (update.Steps ?? []).Select(s => (Step: s, Action: Replace(TaskEntities.ToEntity(s with { ETag = current.Steps.First(c => c.Index == s.Index).ETag }))));
         var added = (update.AddedSteps ?? []).Select(s => (Step: s, Action: new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
         var written = changed.Concat(added).ToList();
@@ -245,7 +280,6 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(attempt)));
         }
 
-        var removed = update.RemovedSteps ?? [];
         foreach (var index in removed)
         {
             var etag = current.Steps.First(s => s.Index == index).ETag;
@@ -359,7 +393,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
         var matched = 0;
         // Ask storage for no more rows than the page needs (when every row returned counts).
         var perPage = countAll || nameFilter is not null || matches is not null ? ScanPageSize : Math.Clamp(skip + take, 1, ScanPageSize);
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, select: TaskEntities.TaskColumns, cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
@@ -394,7 +428,7 @@ public sealed class TableTaskStore(TableServiceClient service, Microsoft.Extensi
     private async Task<int> CountAsync(string filter, string? nameFilter, Func<TaskRecord, bool>? matches, CancellationToken cancellationToken)
     {
         var count = 0;
-        string[]? select = matches is not null ? null : nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
+        string[]? select = matches is not null ? TaskEntities.TaskColumns : nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, ScanPageSize, select, cancellationToken))
         {
             if ((nameFilter is null || (entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))
