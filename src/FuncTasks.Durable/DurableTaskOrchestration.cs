@@ -34,18 +34,6 @@ public sealed class DurableTaskOrchestration(TaskOrchestrationContext context) :
         }
     }
 
-    public async Task<DelayReport> StartDelayAsync(TaskRun run)
-    {
-        try
-        {
-            return new DelayReport(await context.CallActivityAsync<TimeSpan?>(TaskRunOrchestrator.StartDelayActivity, run, Retry(run)));
-        }
-        catch (TaskFailedException ex)
-        {
-            return new DelayReport(null, Broken(ex));
-        }
-    }
-
     private static FailureDetails Broken(TaskFailedException exception) =>
         new(exception.FailureDetails.ErrorType, exception.FailureDetails.ErrorMessage, exception.FailureDetails.StackTrace);
 

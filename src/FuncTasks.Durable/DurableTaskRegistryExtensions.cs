@@ -10,6 +10,5 @@ public static class DurableTaskRegistryExtensions
     public static DurableTaskRegistry AddTaskRun(this DurableTaskRegistry registry) => registry
         .AddOrchestratorFunc<TaskRun, StepRunKind>(TaskRunOrchestrator.Name, (context, run) => TaskRunOrchestrator.RunAsync(context, run))
         .AddActivity<ExecuteStepActivity>(TaskRunOrchestrator.ExecuteStepActivity)
-        .AddActivity<StartDelayActivity>(TaskRunOrchestrator.StartDelayActivity)
         .AddActivity<FailRunActivity>(TaskRunOrchestrator.FailRunActivity);
 }

@@ -12,7 +12,6 @@ public static class TaskRunOrchestrator
 {
     public const string Name = "RunTask";
     public const string ExecuteStepActivity = "ExecuteStep";
-    public const string StartDelayActivity = "StartDelay";
     public const string FailRunActivity = "FailRun";
 
     /// <summary>The event that resumes an orchestration waiting after a failure or on an external step; payload: the new run generation.</summary>

@@ -29,7 +29,7 @@ public sealed class TableTaskStore(
         task = task with { CreatedBy = TaskActor.Resolve(task.CreatedBy) };
         var actions = new List<TableTransactionAction>(steps.Count + 1)
         {
-            new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null })),
+            new(TableTransactionActionType.Add, TaskEntities.ToEntity(task with { ETag = null }, steps)),
         };
         actions.AddRange(steps.Select(s => new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
         // Webhooks' outbox: the task has news (task.created), in the same transaction when it fits, else right after it.
@@ -129,6 +129,28 @@ public sealed class TableTaskStore(
         return task is null ? null : new TaskSnapshot(task, steps.OrderBy(s => s.Index).ToList(), attempts);
     }
 
+    /// <summary>
+    /// One point read of the task row, whose view of the steps answers the read (ADR 0006); a row without a view (too
+    /// large, or written before views) is read with the partition query. The steps carry no ETags: never write from it.
+    /// </summary>
+    public async Task<TaskSnapshot?> ReadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        TableEntity entity;
+        try
+        {
+            entity = (await _table.GetEntityAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != "TableNotFound")
+        {
+            // No such task. A missing table is a storage failure (as the partition query reports it), not a missing task.
+            return null;
+        }
+
+        return TaskEntities.ReadView(entity) is { } steps
+            ? new TaskSnapshot(TaskEntities.ToTask(entity), steps, [])
+            : await GetAsync(taskId, includeAttempts: false, cancellationToken);
+    }
+
     /// <summary>One partition query for the task row (the creation) and the event rows, in the order they were written.</summary>
     public async Task<IReadOnlyList<TaskEvent>?> GetEventsAsync(Guid taskId, CancellationToken cancellationToken)
     {
@@ -137,7 +159,7 @@ public sealed class TableTaskStore(
             $"PartitionKey eq {pk} and ((RowKey ge {TaskEntities.EventPrefix} and RowKey lt {TaskEntities.EventEnd}) or RowKey eq {TaskEntities.TaskRowKey})");
         TaskRecord? task = null;
         var writes = new List<(string RowKey, IReadOnlyList<TaskEvent> Events)>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: [.. TaskEntities.TaskColumns, "Events"], cancellationToken: cancellationToken))
         {
             if (entity.RowKey == TaskEntities.TaskRowKey)
             {
@@ -154,7 +176,7 @@ public sealed class TableTaskStore(
 
     public async Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, cancellationToken: cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskEntities.PartitionKey(taskId), TaskEntities.TaskRowKey, TaskEntities.TaskColumns, cancellationToken);
         return response.HasValue ? TaskEntities.ToTask(response.Value!) : null;
     }
 
@@ -177,14 +199,20 @@ public sealed class TableTaskStore(
         }
 
         var taskId = current.Task.Id;
+        var steps = update.Steps ?? [];
+        if (steps.Count > 0 && update.Task is null)
+        {
+            // The task row keeps the view of its steps (ADR 0006): a write that changes a step rewrites it, under its ETag.
+            update = update with { Task = current.Task };
+        }
+
         var actions = new List<TableTransactionAction>();
         if (update.Task is { } task)
         {
             EnsureSamePartition(taskId, task.Id);
-            actions.Add(Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })));
+            actions.Add(Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag }, current.With(steps: steps).Steps)));
         }
 
-        var steps = update.Steps ?? [];
         foreach (var step in steps)
         {
             EnsureSamePartition(taskId, step.TaskId);
@@ -214,6 +242,7 @@ public sealed class TableTaskStore(
         {
             notifications?.TaskChanged(taskId);
         }
+
         if (update.Task is not null)
         {
             _counts.Changed(current.Task, update.Task);
@@ -250,7 +279,14 @@ public sealed class TableTaskStore(
         var taskId = current.Task.Id;
         var task = update.Task ?? throw new InvalidOperationException("Adding or removing steps must also update the task row (its StepCount).");
         EnsureSamePartition(taskId, task.Id);
-        var actions = new List<TableTransactionAction> { Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag })) };
+        var removed = update.RemovedSteps ?? [];
+        var after = current.Steps.Where(s => !removed.Contains(s.Index)).ToDictionary(s => s.Index);
+        foreach (var step in (update.Steps ?? []).Concat(update.AddedSteps ?? []))
+        {
+            after[step.Index] = step;
+        }
+
+        var actions = new List<TableTransactionAction> { Replace(TaskEntities.ToEntity(task with { ETag = current.Task.ETag }, after.Values)) };
         var changed = (update.Steps ?? []).Select(s => (Step: s, Action: Replace(TaskEntities.ToEntity(s with { ETag = current.Steps.First(c => c.Index == s.Index).ETag }))));
         var added = (update.AddedSteps ?? []).Select(s => (Step: s, Action: new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(s with { ETag = null }))));
         var written = changed.Concat(added).ToList();
@@ -266,7 +302,6 @@ public sealed class TableTaskStore(
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, TaskEntities.ToEntity(attempt)));
         }
 
-        var removed = update.RemovedSteps ?? [];
         foreach (var index in removed)
         {
             var etag = current.Steps.First(s => s.Index == index).ETag;
@@ -396,7 +431,7 @@ public sealed class TableTaskStore(
         var matched = 0;
         // Ask storage for no more rows than the page needs (when every row returned counts).
         var perPage = countAll || nameFilter is not null || matches is not null ? ScanPageSize : Math.Clamp(skip + take, 1, ScanPageSize);
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: perPage, select: TaskEntities.TaskColumns, cancellationToken: cancellationToken).AsPages())
         {
             foreach (var entity in page.Values)
             {
@@ -431,7 +466,7 @@ public sealed class TableTaskStore(
     private async Task<int> CountAsync(string filter, string? nameFilter, Func<TaskRecord, bool>? matches, CancellationToken cancellationToken)
     {
         var count = 0;
-        string[]? select = matches is not null ? null : nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
+        string[]? select = matches is not null ? TaskEntities.TaskColumns : nameFilter is null ? ["PartitionKey"] : ["PartitionKey", "Name"];
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, ScanPageSize, select, cancellationToken))
         {
             if ((nameFilter is null || (entity.GetString("Name") ?? string.Empty).Contains(nameFilter, StringComparison.OrdinalIgnoreCase))

@@ -22,6 +22,32 @@ internal static class TaskEntities
 
     /// <summary>Most characters of one event row's JSON (a Table Storage string property holds 32K).</summary>
     public const int MaxEventJsonLength = 30_000;
+
+    /// <summary>
+    /// The task row's view of its steps (ADR 0006): their JSON in "StepsView" and, past 30,000 characters,
+    /// "StepsView1", "StepsView2", ... ("StepsViewParts" says how many). Absent when the steps did not fit or the row was
+    /// written before views existed: the task is then read with a partition query.
+    /// </summary>
+    public const string ViewProperty = "StepsView";
+
+    public const string ViewPartsProperty = "StepsViewParts";
+
+    /// <summary>Most characters of one property of the view (a string property holds 32K UTF-16 characters).</summary>
+    public const int MaxViewPartLength = 30_000;
+
+    /// <summary>Most properties one view spreads over (a row has at most 255; the task's own take about 25).</summary>
+    public const int MaxViewParts = 12;
+
+    /// <summary>Most bytes of a task row with its view, well within an entity's 1 MiB (strings count two bytes a character).</summary>
+    public const int MaxTaskRowBytes = 900 * 1024;
+
+    /// <summary>The task row's own columns: what a list or a task-only read selects (never the view).</summary>
+    public static readonly string[] TaskColumns =
+    [
+        "PartitionKey", "RowKey", "Timestamp", "Kind", "Name", "Type", "Description", "Status", "CreatedAt", "StartedAt", "CompletedAt",
+        "UpdatedAt", "StepCount", "CompletedSteps", "Progress", "Generation", "Origin", "Extensions", "Error", "FailedStepIndex",
+        "CreatedBy", "EventCount", "Retry",
+    ];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -60,6 +86,84 @@ internal static class TaskEntities
         ["Retry"] = ToJson(t.Retry),
         ETag = t.ETag is null ? default : new ETag(t.ETag),
     };
+
+    /// <summary>
+    /// The task row with the view of its steps when <paramref name="steps"/> are all of them (one per index, as many as
+    /// <see cref="TaskRecord.StepCount"/>) and fit; otherwise without a view (readers then query the partition).
+    /// </summary>
+    public static TableEntity ToEntity(TaskRecord t, IEnumerable<TaskStep>? steps)
+    {
+        var entity = ToEntity(t);
+        if (steps is null)
+        {
+            return entity;
+        }
+
+        var ordered = steps.OrderBy(s => s.Index).ToList();
+        if (ordered.Count != t.StepCount || ordered.Select(s => s.Index).Distinct().Count() != ordered.Count || ordered.Any(s => s.TaskId != t.Id))
+        {
+            return entity;
+        }
+
+        var json = JsonSerializer.Serialize(ordered.Select(StepView.Of).ToList(), Json);
+        var parts = (json.Length + MaxViewPartLength - 1) / MaxViewPartLength;
+        if (parts > MaxViewParts || RowBytes(entity) + (2L * json.Length) + (parts * 64) > MaxTaskRowBytes)
+        {
+            return entity;
+        }
+
+        entity[ViewPartsProperty] = parts;
+        for (var i = 0; i < parts; i++)
+        {
+            var start = i * MaxViewPartLength;
+            entity[ViewPartName(i)] = json.Substring(start, Math.Min(MaxViewPartLength, json.Length - start));
+        }
+
+        return entity;
+    }
+
+    /// <summary>The steps kept on the task row, in order and without ETags; null when the row has no (complete) view.</summary>
+    public static List<TaskStep>? ReadView(TableEntity e)
+    {
+        if (e.GetInt32(ViewPartsProperty) is not { } parts || parts < 1 || parts > MaxViewParts)
+        {
+            return null;
+        }
+
+        var json = new System.Text.StringBuilder();
+        for (var i = 0; i < parts; i++)
+        {
+            if (e.GetString(ViewPartName(i)) is not { } part)
+            {
+                return null;
+            }
+
+            json.Append(part);
+        }
+
+        var taskId = Guid.Parse(e.PartitionKey);
+        var steps = JsonSerializer.Deserialize<List<StepView>>(json.ToString(), Json);
+        return steps?.Select(v => v.ToStep(taskId)).ToList();
+    }
+
+    private static string ViewPartName(int part) => part == 0 ? ViewProperty : $"{ViewProperty}{part}";
+
+    /// <summary>An upper estimate of a row's size as Table Storage counts it (names and strings in UTF-16).</summary>
+    private static long RowBytes(TableEntity entity)
+    {
+        long bytes = 4 + (2 * (entity.PartitionKey.Length + entity.RowKey.Length));
+        foreach (var (name, value) in entity)
+        {
+            bytes += 8 + (2 * name.Length) + value switch
+            {
+                string text => 4 + (2 * text.Length),
+                byte[] binary => 4 + binary.Length,
+                _ => 8,
+            };
+        }
+
+        return bytes;
+    }
 
     public static TaskRecord ToTask(TableEntity e) => new()
     {

@@ -118,7 +118,6 @@ public sealed partial class RouteParityTests : IClassFixture<LocalHostApp>
         {
             [TaskRunOrchestrator.Name] = "orchestrationTrigger",
             [TaskRunOrchestrator.ExecuteStepActivity] = "activityTrigger",
-            [TaskRunOrchestrator.StartDelayActivity] = "activityTrigger",
             [TaskRunOrchestrator.FailRunActivity] = "activityTrigger",
         };
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), durable.Keys.Order(StringComparer.Ordinal));

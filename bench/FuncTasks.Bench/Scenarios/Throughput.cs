@@ -45,7 +45,56 @@ public static class Throughput
         result.Notes.Add("Durable Functions' Azure Storage backend documents about 5 sequential activities/s per orchestration instance.");
         context.AddTarget("Queue runner throughput vs raw two-entity transactions ÷ writes per step", best.StepsPerSecond, rawRate / costs.WritesPerStep, "≥ 0.5 × raw two-entity transactions/s ÷ writes per step", best.StepsPerSecond >= floor, "steps/s", 4);
 
+        if (context.RunnersToMeasure.Contains(RunnerKind.Durable))
+        {
+            await DurableCostsAsync(context, result, ct);
+        }
+
         await AgainstPeerAsync(context, result, ct);
+    }
+
+    /// <summary>
+    /// The table requests one task of 10 steps costs on the Durable runner, through the counting proxy: FuncTasks' own
+    /// tables and the task hub's (History, Instances), apart. The hub's queue traffic does not pass the proxy.
+    /// </summary>
+    private static async Task DurableCostsAsync(BenchContext context, ScenarioResult result, CancellationToken ct)
+    {
+        const int steps = 10;
+        if (context.Azurite is null)
+        {
+            return;
+        }
+
+        BenchContext.Progress("engine costs (Durable): counting table requests per step through a proxy");
+        await using var proxy = await CountingProxy.StartAsync($"http://127.0.0.1:{context.Azurite.TablePort}");
+        var storage = context.Azurite.ConnectionStringFor(proxy.Port, context.Azurite.QueuePort);
+        const string hub = "BenchCosts";
+        await using var host = await context.StartHostAsync(
+            "costs", RunnerKind.Durable, new Dictionary<string, string> { ["FuncTasks:Runner:Durable:TaskHub"] = hub }, storage, ct);
+        var (warm, _) = await TasksClient.CreateAsync(host.Http, "warm-up", TasksClient.Delays(steps), ct);
+        await host.Raw.WaitForStatusAsync(warm, "Succeeded", TimeSpan.FromSeconds(60), ct);
+        await Task.Delay(1000, ct);
+        bool IsHub(string table) => table.StartsWith(hub, StringComparison.Ordinal);
+        var ours = proxy.CountsFor(t => !IsHub(t));
+        var engine = proxy.CountsFor(IsHub);
+        var (id, _) = await TasksClient.CreateAsync(host.Http, "counted", TasksClient.Delays(steps), ct);
+        await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(60), ct);
+        await Task.Delay(1000, ct);
+        var usedOurs = proxy.CountsFor(t => !IsHub(t)) - ours;
+        var usedEngine = proxy.CountsFor(IsHub) - engine;
+        // The POST inserts the task in one transaction; everything else is the run. The bench's own status polls are
+        // point reads of the task row (not counted as the engine's).
+        var writes = (usedOurs.Batches - 1 + usedOurs.Other) / (double)steps;
+        var reads = usedOurs.Queries / (double)steps;
+        var hubRequests = (usedEngine.Batches + usedEngine.Queries + usedEngine.PointReads + usedEngine.Other) / (double)steps;
+        result.Rows.Add(new Row("Durable: FuncTasks table writes per step", writes, null, "/step"));
+        result.Rows.Add(new Row("Durable: FuncTasks table queries per step", reads, null, "/step"));
+        result.Rows.Add(new Row("Durable: task hub table requests per step", hubRequests, null, "/step"));
+        result.Notes.Add(
+            $"Durable runner costs (1 task × {steps} delay-0 steps, through the proxy): FuncTasks tables {usedOurs.Batches} transactions, " +
+            $"{usedOurs.Queries} queries, {usedOurs.PointReads} point reads, {usedOurs.Other} other; task hub tables {usedEngine.Batches} transactions, " +
+            $"{usedEngine.Queries} queries, {usedEngine.PointReads} point reads, {usedEngine.Other} other (its queues not counted).");
+        BenchContext.Progress($"engine costs (Durable): {writes:F2} writes, {reads:F2} queries per step in FuncTasks' tables; {hubRequests:F2} task hub table requests per step");
     }
 
     /// <summary>Issue 17's shape (20 tasks × 50 steps at once) on both runners, against the DTFx peer's activities/s.</summary>

@@ -98,7 +98,7 @@ public static class FlatfileApi
 
     public static Task<IResult> GetAsync(HttpContext http, string jobId) =>
         FlatfileDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            FlatfileDialect.Data(FlatfileDialect.ToJob((await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)).Task)));
+            FlatfileDialect.Data(FlatfileDialect.ToJob(await http.Jobs().ReadTaskAsync(ParseId(jobId), http.RequestAborted))));
 
     public static Task<IResult> UpdateAsync(HttpContext http, string jobId) =>
         FlatfileDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>
@@ -124,7 +124,7 @@ public static class FlatfileApi
 
     public static Task<IResult> GetPlanAsync(HttpContext http, string jobId) =>
         FlatfileDialect.Instance.RunAsync(http, KeyRole.Reader, async () =>
-            Plan(await http.Jobs().GetAsync(ParseId(jobId), http.RequestAborted)));
+            Plan(await http.Jobs().ReadAsync(ParseId(jobId), http.RequestAborted)));
 
     public static Task<IResult> ReplacePlanAsync(HttpContext http, string jobId) =>
         FlatfileDialect.Instance.RunAsync(http, KeyRole.Operator, async () =>

@@ -138,7 +138,7 @@ public static class VcfApi
         });
 
     private static async Task<TaskSnapshot> Read(HttpContext http, string id) =>
-        await http.RequestServices.GetRequiredService<ITaskStore>().GetAsync(ParseId(id), includeAttempts: false, http.RequestAborted)
+        await http.RequestServices.GetRequiredService<ITaskStore>().ReadAsync(ParseId(id), http.RequestAborted)
         ?? throw new TaskNotFoundException(NotFoundKind.Task, id);
 
     /// <summary>An id that is not a task id (not a GUID, or a step's id) names no task: 404 without a storage call, never 500.</summary>

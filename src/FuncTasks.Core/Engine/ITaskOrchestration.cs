@@ -9,14 +9,12 @@ namespace FuncTasks.Core.Engine;
 /// </summary>
 public interface ITaskOrchestration
 {
-    /// <summary>Runs the task's next step (an activity, retried by the host); a run that never reached an outcome returns <see cref="StepReport.BrokenRun"/>.</summary>
-    Task<StepReport> ExecuteStepAsync(TaskRun run);
-
     /// <summary>
-    /// When the task's next step is a <c>delay</c> step: claims it (it shows as started) and returns how long is left of its
-    /// wait, for a durable timer; null when the next step is not a delay step (an activity).
+    /// Runs the task's steps from the next one (an activity, retried by the host) until one fails, waits, needs a durable wait
+    /// or the activity's time budget passes (see <see cref="TaskRunActivities.ExecuteStepAsync"/>); a run that never reached
+    /// an outcome returns <see cref="StepReport.BrokenRun"/>.
     /// </summary>
-    Task<DelayReport> StartDelayAsync(TaskRun run);
+    Task<StepReport> ExecuteStepAsync(TaskRun run);
 
     /// <summary>Marks a broken run failed so that it can be retried (an activity).</summary>
     Task FailRunAsync(BrokenRun run);

@@ -6,12 +6,12 @@ namespace FuncTasks.Core.Engine;
 
 /// <summary>
 /// <see cref="ITaskLoopContext"/> for an orchestrator. Deterministic: it only calls <see cref="ITaskOrchestration"/>,
-/// so a replay takes the same path. A <c>delay</c> step is waited on a durable timer before its (instant) run;
-/// a failed or waiting step waits for <c>resume</c>, whose payload is the new run generation.
+/// so a replay takes the same path. One <c>ExecuteStep</c> activity runs consecutive steps; when it reports that a
+/// <c>delay</c> step (claimed by it) or a step's next attempt is due later, the loop waits on a durable timer before the next
+/// activity; a failed or waiting step waits for <c>resume</c>, whose payload is the new run generation.
 /// </summary>
 public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskRun start) : ITaskLoopContext
 {
-    private bool _lookAhead = true;
     private TimeSpan? _nextDelay;
     private TimeSpan? _timeoutAfter;
 
@@ -23,21 +23,13 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
 
     public async Task<StepRunKind> RunNextStepAsync()
     {
-        // At the start and after a resume the next step is unknown (it may be a restarted delay step); after a step, its
-        // report says whether a delay step follows. A delay step is claimed when its timer starts, so it shows as started.
-        if (_lookAhead || _nextDelay is not null)
+        // The previous activity's report says whether the next step waits (a delay step it claimed, a retry's next attempt).
+        // At the start and after a resume nothing is known and the activity finds out: a delay step it reaches is claimed
+        // and reported, so no look-ahead activity runs before it.
+        if (_nextDelay is { } delay && delay > TimeSpan.Zero)
         {
-            _lookAhead = false;
-            var delay = await orchestration.StartDelayAsync(Run);
-            if (delay.Broken is { } broken)
-            {
-                return await BrokenAsync(broken);
-            }
-
-            if (delay.Remaining is { } remaining && remaining > TimeSpan.Zero)
-            {
-                await orchestration.DelayAsync(remaining);
-            }
+            _nextDelay = null;
+            await orchestration.DelayAsync(delay);
         }
 
         var report = await orchestration.ExecuteStepAsync(Run);
@@ -62,17 +54,10 @@ public sealed class OrchestratedTaskLoop(ITaskOrchestration orchestration, TaskR
         var generation = await orchestration.WaitForResumeAsync(timeout ?? Run.ResumeTimeout);
         if (generation is not { } g)
         {
-            if (timeout is null)
-            {
-                return false;
-            }
-
-            _lookAhead = true;
-            return true;
+            return timeout is not null;
         }
 
         Run = Run with { Generation = Math.Max(Run.Generation, g) };
-        _lookAhead = true;
         return true;
     }
 }

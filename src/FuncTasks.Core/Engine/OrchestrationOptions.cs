@@ -21,6 +21,16 @@ public sealed class OrchestrationOptions
     /// <summary>How often a running step's activity checks the task row for a cancel made through another instance.</summary>
     public TimeSpan CancelCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one <c>ExecuteStep</c> activity goes on starting further steps of its task before it hands back to the
+    /// orchestration (a step running then finishes first). Zero: one step per activity. At most <see cref="MaxStepBatchTime"/>,
+    /// well under the Functions activity timeout.
+    /// </summary>
+    public TimeSpan StepBatchTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest <see cref="StepBatchTime"/> a host accepts.</summary>
+    public static TimeSpan MaxStepBatchTime { get; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Tries of an activity that could not run to an outcome before the run is marked broken (failed, retryable).</summary>
     public int ActivityMaxAttempts { get; set; } = ActivityRetry.Default.MaxAttempts;
 

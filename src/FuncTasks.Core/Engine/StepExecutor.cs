@@ -48,10 +48,10 @@ public sealed partial class StepExecutor(
         RunNextAsync(taskId, generation, known, chain: false, stopping, stopping);
 
     /// <summary>
-    /// For a runner that goes straight on to the next step in the same process (the queue runner): completing a step
-    /// also claims the next one in the same entity-group transaction, so a step costs one storage write instead of
-    /// two. Pass this run's previous outcome (null for the first step). A host that runs each step as a separate
-    /// activity (Durable) uses <see cref="RunNextStepAsync"/>, which leaves the next step unclaimed.
+    /// For a runner that goes straight on to the next step in the same process (the queue runner's worker, a Durable
+    /// <c>ExecuteStep</c> activity): completing a step also claims the next one in the same entity-group transaction, so a
+    /// step costs one storage write instead of two. Pass this run's previous outcome (null for the first step).
+    /// <see cref="RunNextStepAsync"/> runs one step and leaves the next unclaimed.
     /// </summary>
     /// <param name="stopping">Host stopping or the run lost to another worker: a running action is interrupted.</param>
     /// <param name="shutdown">
@@ -59,16 +59,33 @@ public sealed partial class StepExecutor(
     /// that has run, held through a storage outage. Losing the run message does not end it: the write is ETag-guarded,
     /// so if another worker took the step over first, the write is refused and its outcome counts.
     /// </param>
+    /// <param name="handBack">
+    /// Once signalled, completing a step no longer claims the next one: the run can end after the step without leaving a
+    /// claimed step behind (an orchestrator's activity whose time budget has passed hands the run back to its orchestration).
+    /// </param>
     public Task<StepRunOutcome> RunNextStepChainedAsync(
-        Guid taskId, int? generation, StepRunOutcome? previous, CancellationToken stopping, CancellationToken shutdown = default)
+        Guid taskId, int? generation, StepRunOutcome? previous, CancellationToken stopping, CancellationToken shutdown = default,
+        CancellationToken handBack = default)
     {
         var hold = shutdown.CanBeCanceled ? shutdown : stopping;
-        return previous is { ClaimedStep: { } claimed, Snapshot: { } held }
-            ? RunClaimedAsync(held, claimed, chain: true, stopping, hold)
-            : RunNextAsync(taskId, generation, previous?.Snapshot, chain: true, stopping, hold);
+        if (previous is { ClaimedStep: { } claimed, Snapshot: { } held })
+        {
+            // Under an orchestrator a delay step claimed by the previous step's write waits on a durable timer, never here:
+            // its wait counts from that claim, and the run ends to let the orchestrator wait.
+            var step = held.Steps[claimed];
+            if (actions.Find(step.Action) is TimerDelayStepAction && DelayLeft(step, time.GetUtcNow()) is { } left)
+            {
+                return Task.FromResult(new StepRunOutcome(StepRunKind.DelayPending, held) { DelayLeft = left });
+            }
+
+            return RunClaimedAsync(held, claimed, chain: true, stopping, hold, handBack);
+        }
+
+        return RunNextAsync(taskId, generation, previous?.Snapshot, chain: true, stopping, hold, handBack);
     }
 
-    private async Task<StepRunOutcome> RunNextAsync(Guid taskId, int? generation, TaskSnapshot? known, bool chain, CancellationToken stopping, CancellationToken hold)
+    private async Task<StepRunOutcome> RunNextAsync(
+        Guid taskId, int? generation, TaskSnapshot? known, bool chain, CancellationToken stopping, CancellationToken hold, CancellationToken handBack = default)
     {
         var snapshot = known;
         for (var conflicts = 0; ; conflicts++)
@@ -135,17 +152,25 @@ public sealed partial class StepExecutor(
 
                 if (actions.Find(step.Action) is TimerDelayStepAction)
                 {
-                    // Under an orchestrator a delay step is claimed when its durable timer starts (ClaimDelayAsync) and ends here
-                    // once its time has passed. A run that reaches it otherwise (a repeated delivery of this activity) leaves it
-                    // to the orchestrator's timer instead of ending it early.
-                    if (DelayLeft(step, now) is { } left)
-                    {
-                        return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = left };
-                    }
-
+                    // Under an orchestrator a delay step is claimed when the run reaches it (it shows as started, its wait counts
+                    // from then), the orchestrator waits on a durable timer, and the step ends here once its time has passed.
+                    // A run that reaches it before then (a timer that fired early, a repeated delivery) leaves it to the timer.
                     if (step is { Status: StepState.Started, ActiveAttempt: not null })
                     {
-                        return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
+                        if (DelayLeft(step, now) is { } left)
+                        {
+                            return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = left };
+                        }
+
+                        return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold, handBack);
+                    }
+
+                    if (DelayLeft(step, now) is not null)
+                    {
+                        // Pending, or Started without an attempt (a restarted step): claimed now, its wait starts now.
+                        snapshot = await ClaimAsync(snapshot, step, now, stopping);
+                        LogStepStarted(taskId, step.Name, step.Action, step.AttemptCount + 1);
+                        return new StepRunOutcome(StepRunKind.DelayPending, snapshot) { DelayLeft = DelayLeft(snapshot.Steps[step.Index], now) };
                     }
                 }
 
@@ -162,61 +187,7 @@ public sealed partial class StepExecutor(
                 return new StepRunOutcome(StepRunKind.Interrupted, snapshot);
             }
 
-            return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold);
-        }
-    }
-
-    /// <summary>
-    /// Under an orchestrator: when the task's next step is a <c>delay</c> step of this run, claims it (Started, a new attempt,
-    /// as any step that starts running) and returns how long is left of its wait, counted from when it started; the
-    /// orchestrator waits that long on a durable timer and then runs the claimed attempt. Null when the next step is not
-    /// a delay step (or the run moved on). A step already claimed (the orchestration replays, or its host restarted) is not
-    /// claimed again.
-    /// </summary>
-    public async Task<TimeSpan?> ClaimDelayAsync(Guid taskId, int generation, CancellationToken cancellationToken)
-    {
-        for (var conflicts = 0; ; conflicts++)
-        {
-            var snapshot = await _outage.RetryAsync(() => store.GetAsync(taskId, includeAttempts: false, cancellationToken), cancellationToken);
-            if (snapshot is not { Task: { Status: TaskState.InProgress } task } || task.Generation != generation ||
-                snapshot.NextRunnableStep is not { } step)
-            {
-                return null;
-            }
-
-            var now = time.GetUtcNow();
-            if (step.IsWaitingToRetry)
-            {
-                // Waiting for its next attempt after a failure: the orchestrator waits the rest on a durable timer, nothing is claimed.
-                return step.NextAttemptAt - now is { } retryLeft && retryLeft > TimeSpan.Zero ? retryLeft : null;
-            }
-
-            if (actions.Find(step.Action) is not TimerDelayStepAction)
-            {
-                return null;
-            }
-
-            var left = DelayLeft(step, now) ?? TimeSpan.Zero;
-            if (step is { Status: StepState.Started, ActiveAttempt: not null })
-            {
-                return left;
-            }
-
-            // Pending, or Started without an attempt (a restarted step): claimed now, its wait starts now.
-            if (step.Status is not (StepState.Pending or StepState.Started))
-            {
-                return null;
-            }
-
-            try
-            {
-                await ClaimAsync(snapshot, step, now, cancellationToken);
-                LogStepStarted(taskId, step.Name, step.Action, step.AttemptCount + 1);
-                return left;
-            }
-            catch (ConcurrencyConflictException) when (conflicts < _options.MaxConflictRetries)
-            {
-            }
+            return await RunClaimedAsync(snapshot, step.Index, chain, stopping, hold, handBack);
         }
     }
 
@@ -290,7 +261,8 @@ public sealed partial class StepExecutor(
         };
     }
 
-    private async Task<StepRunOutcome> RunClaimedAsync(TaskSnapshot snapshot, int index, bool chain, CancellationToken stopping, CancellationToken hold)
+    private async Task<StepRunOutcome> RunClaimedAsync(
+        TaskSnapshot snapshot, int index, bool chain, CancellationToken stopping, CancellationToken hold, CancellationToken handBack = default)
     {
         var step = snapshot.Steps[index];
         var attempt = step.ActiveAttempt!.Value;
@@ -340,7 +312,8 @@ public sealed partial class StepExecutor(
 
         try
         {
-            return await RecordOutcomeAsync(snapshot, index, attempt, result, error, cancelled, chain && !stopping.IsCancellationRequested, hold);
+            return await RecordOutcomeAsync(
+                snapshot, index, attempt, result, error, cancelled, chain && !stopping.IsCancellationRequested && !handBack.IsCancellationRequested, hold);
         }
         catch (OperationCanceledException) when (hold.IsCancellationRequested)
         {

@@ -19,19 +19,32 @@ public sealed class TaskRunActivities(
     public const string BrokenRunErrorType = "FuncTasks.RunBroken";
 
     /// <summary>
-    /// Runs the next step. While it runs, the task row is checked every <see cref="OrchestrationOptions.CancelCheckInterval"/>
-    /// so that a cancel made through any instance reaches the step's cancellation token (terminating the orchestration
-    /// does not stop a running activity). Throws when the host is stopping, so that the orchestrator's retry policy runs it again.
+    /// Runs the task's steps from the next one, chained as the queue runner does (completing a step claims the next in the
+    /// same transaction: one write per step, no read between steps), until one fails, waits for someone (an external step),
+    /// needs a durable wait (a <c>delay</c> step, which it claims, or a retry's next attempt: the report says how long), the
+    /// task ends, or <see cref="OrchestrationOptions.StepBatchTime"/> has passed (the step running then finishes, the next
+    /// one is left unclaimed, and the next activity carries on). Each activity starts from storage (or from the snapshot this
+    /// host wrote when it started or resumed the run), so a repeated delivery never runs a completed step again.
+    /// While steps run, the task row is checked every <see cref="OrchestrationOptions.CancelCheckInterval"/> so that a cancel
+    /// made through any instance reaches the running step's cancellation token (terminating the orchestration does not stop a
+    /// running activity). Throws when the host is stopping, so that the orchestrator's retry policy runs it again.
     /// </summary>
     public async Task<StepReport> ExecuteStepAsync(TaskRun run, CancellationToken stopping)
     {
-        StepRunOutcome outcome;
+        var started = store.TakeStarted(run.TaskId, run.Generation);
+        StepRunOutcome? outcome = started is null ? null : StepRunOutcome.Nothing(started);
+        using (var budget = new CancellationTokenSource(orchestration.Value.StepBatchTime, time))
         using (var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
             var watcher = SignalCancelAsync(run.TaskId, watching.Token);
             try
             {
-                outcome = await executor.RunNextStepAsync(run.TaskId, run.Generation, known: null, stopping);
+                // A step claimed by the previous one's write is always run here (left behind, it would count as interrupted).
+                do
+                {
+                    outcome = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, outcome, stopping, handBack: budget.Token);
+                }
+                while (outcome.Kind == StepRunKind.StepCompleted && (outcome.ClaimedStep is not null || !budget.IsCancellationRequested));
             }
             finally
             {
@@ -45,19 +58,14 @@ public sealed class TaskRunActivities(
             throw new OperationCanceledException($"Task {run.TaskId}: the host stopped while a step ran; the step runs again.", stopping);
         }
 
-        if (outcome.Kind == StepRunKind.DelayPending)
+        // DelayPending: a delay step claimed (or reached before its time) or a step waiting for its next attempt; the loop
+        // goes on after a durable timer. StepCompleted: the time budget passed; the next activity goes on at once.
+        return outcome.Kind switch
         {
-            // Nothing ran (a repeated delivery reached a delay step before its time): the loop goes on with the delay step,
-            // which the orchestrator claims and waits for on a durable timer.
-            return new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft);
-        }
-
-        return new StepReport(outcome.Kind, outcome.Kind switch
-        {
-            StepRunKind.StepCompleted => DelayBefore(outcome.Snapshot, run.Generation),
-            StepRunKind.Waiting => outcome.DelayLeft,
-            _ => null,
-        });
+            StepRunKind.DelayPending => new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft),
+            StepRunKind.Waiting => new StepReport(StepRunKind.Waiting, outcome.DelayLeft),
+            var kind => new StepReport(kind),
+        };
     }
 
     private async Task SignalCancelAsync(Guid taskId, CancellationToken stop)
@@ -84,10 +92,6 @@ public sealed class TaskRunActivities(
         {
         }
     }
-
-    /// <summary>Claims the task's next step when it is a <c>delay</c> step and returns how long is left of its wait (see <see cref="StepExecutor.ClaimDelayAsync"/>).</summary>
-    public Task<TimeSpan?> StartDelayAsync(TaskRun run, CancellationToken cancellationToken) =>
-        executor.ClaimDelayAsync(run.TaskId, run.Generation, cancellationToken);
 
     /// <summary>
     /// Marks a run that never reached an outcome failed, with its step, so that an operator can retry it
@@ -132,23 +136,4 @@ public sealed class TaskRunActivities(
         StackTrace = failure.StackTrace is { } stack ? FailureDetails.Cap(stack, FailureDetails.MaxStackTraceLength) : null,
         InnerFailure = null,
     };
-
-    /// <summary>The durable wait before the task's next step: its <c>seconds</c> when it is a <c>delay</c> step of this run.</summary>
-    public static TimeSpan? DelayBefore(TaskSnapshot? snapshot, int generation)
-    {
-        if (snapshot is not { Task: { Status: TaskState.InProgress } task } || task.Generation != generation)
-        {
-            return null;
-        }
-
-        var step = snapshot.NextRunnableStep;
-        if (step is null || step.Status is not (StepState.Pending or StepState.Started) ||
-            !string.Equals(step.Action, DelayStepAction.ActionName, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var seconds = step.Params.GetNumber("seconds") ?? 0;
-        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
-    }
 }

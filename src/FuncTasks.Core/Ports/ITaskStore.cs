@@ -8,8 +8,15 @@ public interface ITaskStore
     /// <summary>Inserts the task and its steps atomically.</summary>
     Task<TaskSnapshot> CreateAsync(TaskRecord task, IReadOnlyList<TaskStep> steps, CancellationToken cancellationToken);
 
-    /// <summary>Point read of the task and its steps (one partition query); null when it does not exist.</summary>
+    /// <summary>The task and its steps with their ETags (one partition query), for a command that writes; null when it does not exist.</summary>
     Task<TaskSnapshot?> GetAsync(Guid taskId, bool includeAttempts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The task and its steps for reading only (a GET): one point read where the task row keeps a view of its steps (ADR
+    /// 0006), else <see cref="GetAsync"/>. Its steps may carry no ETags: a command reads with <see cref="GetAsync"/> before
+    /// it writes. Null when the task does not exist.
+    /// </summary>
+    Task<TaskSnapshot?> ReadAsync(Guid taskId, CancellationToken cancellationToken) => GetAsync(taskId, includeAttempts: false, cancellationToken);
 
     /// <summary>Reads only the task row.</summary>
     Task<TaskRecord?> GetTaskAsync(Guid taskId, CancellationToken cancellationToken);

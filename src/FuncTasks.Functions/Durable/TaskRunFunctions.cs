@@ -19,10 +19,6 @@ public sealed class TaskRunFunctions(TaskRunActivities activities)
     public Task<StepReport> ExecuteStep([ActivityTrigger] TaskRun run, FunctionContext function) =>
         activities.ExecuteStepAsync(run, function.CancellationToken);
 
-    [Function(TaskRunOrchestrator.StartDelayActivity)]
-    public Task<TimeSpan?> StartDelay([ActivityTrigger] TaskRun run, FunctionContext function) =>
-        activities.StartDelayAsync(run, function.CancellationToken);
-
     [Function(TaskRunOrchestrator.FailRunActivity)]
     public async Task<bool> FailRun([ActivityTrigger] BrokenRun run, FunctionContext function)
     {

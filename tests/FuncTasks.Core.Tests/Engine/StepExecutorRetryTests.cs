@@ -90,7 +90,8 @@ public sealed class StepExecutorRetryTests
         var early = await executor.RunNextStepAsync(id, 1, null, CancellationToken.None);
         Assert.Equal(StepRunKind.DelayPending, early.Kind);
         Assert.Equal(TimeSpan.FromSeconds(1), early.DelayLeft);
-        Assert.Equal(TimeSpan.FromSeconds(1), await executor.ClaimDelayAsync(id, 1, CancellationToken.None));
+        var chained = await executor.RunNextStepChainedAsync(id, 1, null, CancellationToken.None);
+        Assert.Equal((StepRunKind.DelayPending, TimeSpan.FromSeconds(1)), (chained.Kind, chained.DelayLeft));
         Assert.Equal(1, _calls);
 
         _time.Advance(TimeSpan.FromSeconds(1));

@@ -5,7 +5,10 @@ using FuncTasks.Functions.Tests.Support;
 
 namespace FuncTasks.Functions.Tests.Durable;
 
-/// <summary>How the Durable runner claims a <c>delay</c> step when its timer starts (<see cref="StepExecutor.ClaimDelayAsync"/>).</summary>
+/// <summary>
+/// How the Durable runner's <c>ExecuteStep</c> activity claims a <c>delay</c> step when the run reaches it and reports its
+/// wait for the orchestrator's durable timer, never ending it early.
+/// </summary>
 public sealed class ClaimDelayTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromDays(30);
@@ -21,14 +24,14 @@ public sealed class ClaimDelayTests : IDisposable
         var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)));
         var run = new TaskRun(task.Task.Id, 1, Timeout);
 
-        Assert.Equal(TimeSpan.FromSeconds(60), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(60)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
         var claimed = _engine.Tasks.Snapshot(task.Task.Id).Steps[0];
         Assert.Equal(StepState.Started, claimed.Status);
         Assert.Equal(1, claimed.ActiveAttempt);
 
         // The orchestration replays or its host restarted: the same attempt, 20 s of it gone.
         _engine.Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Equal(TimeSpan.FromSeconds(40), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(40)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
         Assert.Equal(1, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].AttemptCount);
     }
 
@@ -44,7 +47,9 @@ public sealed class ClaimDelayTests : IDisposable
             new RestartFailedStep(TaskIds.StepId(id, 0), new Dictionary<string, ParamValue> { ["seconds"] = ParamValue.Of(5L) }), CancellationToken.None);
         var restarted = _engine.Tasks.Snapshot(id);
 
-        Assert.Equal(TimeSpan.FromSeconds(5), await _engine.Activities.StartDelayAsync(new TaskRun(id, restarted.Task.Generation, Timeout), CancellationToken.None));
+        Assert.Equal(
+            new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(5)),
+            await _engine.Activities.ExecuteStepAsync(new TaskRun(id, restarted.Task.Generation, Timeout), CancellationToken.None));
         var step = _engine.Tasks.Snapshot(id).Steps[0];
         Assert.Equal(StepState.Started, step.Status);
         Assert.NotNull(step.ActiveAttempt);
@@ -57,20 +62,21 @@ public sealed class ClaimDelayTests : IDisposable
         var task = await _engine.CreateAsync(Engine.Step("first", "check", check), Engine.Step("pause", "delay", Seconds(3600)), Engine.Step("last", "check", check));
         var id = task.Task.Id;
         var run = new TaskRun(id, 1, Timeout);
+        // The first step runs and its write claims the delay step: its wait counts from then.
         Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(StepState.Started, _engine.Tasks.Snapshot(id).Steps[1].Status);
 
-        // The same activity delivered again (its host died after the write): the delay step is left to the timer, unclaimed.
+        // The same activity delivered again (its host died after the write): the delay step is left to the timer, not claimed again.
         Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
-        Assert.Equal(StepState.Pending, _engine.Tasks.Snapshot(id).Steps[1].Status);
+        Assert.Equal(1, _engine.Tasks.Snapshot(id).Steps[1].AttemptCount);
 
-        // Claimed when the timer starts; a run before the timer fired still leaves it, with the time that is left.
-        Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        // A run before the timer fired (one that fired early) still leaves it, with the time that is left.
         _engine.Time.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromMinutes(45)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
         Assert.Equal(StepState.Started, _engine.Tasks.Snapshot(id).Steps[1].Status);
 
         _engine.Time.Advance(TimeSpan.FromMinutes(45));
-        Assert.Equal(StepRunKind.StepCompleted, (await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None)).Kind);
+        Assert.Equal(StepRunKind.TaskSucceeded, (await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None)).Kind);
         var done = _engine.Tasks.Snapshot(id).Steps[1];
         Assert.Equal(StepState.Completed, done.Status);
         Assert.Equal(1, done.AttemptCount);

@@ -118,8 +118,6 @@ public sealed class DurableRunTests : IDisposable
 
         public Task<StepReport> ExecuteStepAsync(TaskRun run) => _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
 
-        public async Task<DelayReport> StartDelayAsync(TaskRun run) => new(await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
-
         public Task FailRunAsync(BrokenRun run) => _engine.Activities.FailRunAsync(run, CancellationToken.None);
 
         public Task DelayAsync(TimeSpan delay)

@@ -15,8 +15,6 @@ public class OrchestratedTaskLoopTests
 
     public OrchestratedTaskLoopTests()
     {
-        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync(new DelayReport(null)).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
         _orchestration.Setup(o => o.DelayAsync(It.IsAny<TimeSpan>()))
             .Returns(Task.CompletedTask).Callback((TimeSpan d) => _calls.Add($"timer {d.TotalSeconds}s"));
     }
@@ -38,14 +36,15 @@ public class OrchestratedTaskLoopTests
     }
 
     [Fact]
-    public async Task Runs_each_step_as_an_activity_until_the_task_succeeds()
+    public async Task Runs_step_activities_one_after_the_other_until_the_task_succeeds_with_no_look_ahead_activity()
     {
+        // StepCompleted without a delay: the activity handed back after its time budget; the next one goes on at once.
         Steps(new StepReport(StepRunKind.StepCompleted), new StepReport(StepRunKind.StepCompleted), new StepReport(StepRunKind.TaskSucceeded));
 
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "step g1", "step g1" }, _calls);
+        Assert.Equal(new[] { "step g1", "step g1", "step g1" }, _calls);
     }
 
     [Fact]
@@ -58,7 +57,7 @@ public class OrchestratedTaskLoopTests
         var outcome = await TaskLoop.RunAsync(loop);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 30d", "start-delay g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "step g1", "wait 30d", "step g2" }, _calls);
         Assert.Equal(2, loop.Run.Generation);
     }
 
@@ -71,7 +70,7 @@ public class OrchestratedTaskLoopTests
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 30d", "start-delay g2", "step g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "step g1", "wait 30d", "step g2", "step g2" }, _calls);
     }
 
     [Fact]
@@ -83,22 +82,19 @@ public class OrchestratedTaskLoopTests
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start with { ResumeTimeout = TimeSpan.FromDays(2) });
 
         Assert.Equal(StepRunKind.StepFailed, outcome);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "wait 2d" }, _calls);
+        Assert.Equal(new[] { "step g1", "wait 2d" }, _calls);
     }
 
     [Fact]
-    public async Task A_delay_step_is_claimed_and_waited_on_a_durable_timer_before_it_runs()
+    public async Task A_delay_step_claimed_by_an_activity_is_waited_on_a_durable_timer_before_the_next_activity()
     {
-        // Nothing to wait for at the start; the first step's report says a delay step follows, whose claim says 15 s are left.
-        var delays = new Queue<DelayReport>([new DelayReport(null), new DelayReport(TimeSpan.FromSeconds(15))]);
-        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync(() => delays.Dequeue()).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
+        // The first activity ran its steps up to a delay step, claimed it and reported 15 s left (or a retry's next attempt).
         Steps(new StepReport(StepRunKind.StepCompleted, NextDelay: TimeSpan.FromSeconds(15)), new StepReport(StepRunKind.StepCompleted), new StepReport(StepRunKind.TaskSucceeded));
 
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "start-delay g1", "timer 15s", "step g1", "step g1" }, _calls);
+        Assert.Equal(new[] { "step g1", "timer 15s", "step g1", "step g1" }, _calls);
     }
 
     [Fact]
@@ -115,7 +111,7 @@ public class OrchestratedTaskLoopTests
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
         Assert.Equal(new BrokenRun(TaskId, 1, failure), marked);
-        Assert.Equal(new[] { "start-delay g1", "step g1", "fail-run", "wait 30d", "start-delay g2", "step g2" }, _calls);
+        Assert.Equal(new[] { "step g1", "fail-run", "wait 30d", "step g2" }, _calls);
     }
 
     [Fact]
@@ -132,22 +128,28 @@ public class OrchestratedTaskLoopTests
     }
 
     [Fact]
-    public async Task A_delay_claim_that_never_ran_to_an_outcome_marks_the_run_failed_and_waits_for_a_retry()
+    public async Task A_run_broken_after_a_timer_is_marked_failed_and_the_resumed_run_waits_on_no_stale_timer()
     {
         var failure = new FailureDetails("Azure.RequestFailedException", "Service unavailable");
-        var delays = new Queue<DelayReport>([new DelayReport(null, failure), new DelayReport(TimeSpan.FromSeconds(5))]);
-        _orchestration.Setup(o => o.StartDelayAsync(It.IsAny<TaskRun>()))
-            .ReturnsAsync(() => delays.Dequeue()).Callback((TaskRun r) => _calls.Add($"start-delay g{r.Generation}"));
-        Steps(new StepReport(StepRunKind.TaskSucceeded));
+        Steps(new StepReport(StepRunKind.StepCompleted, NextDelay: TimeSpan.FromSeconds(5)), StepReport.BrokenRun(failure), new StepReport(StepRunKind.TaskSucceeded));
         Resumes(2);
-        BrokenRun? marked = null;
-        _orchestration.Setup(o => o.FailRunAsync(It.IsAny<BrokenRun>()))
-            .Returns(Task.CompletedTask).Callback((BrokenRun b) => { marked = b; _calls.Add("fail-run"); });
+        _orchestration.Setup(o => o.FailRunAsync(It.IsAny<BrokenRun>())).Returns(Task.CompletedTask).Callback(() => _calls.Add("fail-run"));
 
         var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
-        Assert.Equal(new BrokenRun(TaskId, 1, failure), marked);
-        Assert.Equal(new[] { "start-delay g1", "fail-run", "wait 30d", "start-delay g2", "timer 5s", "step g2" }, _calls);
+        Assert.Equal(new[] { "step g1", "timer 5s", "step g1", "fail-run", "wait 30d", "step g2" }, _calls);
+    }
+
+    [Fact]
+    public async Task An_external_steps_timeout_ends_the_wait_and_the_next_activity_records_it()
+    {
+        Steps(new StepReport(StepRunKind.Waiting, NextDelay: TimeSpan.FromSeconds(30)), new StepReport(StepRunKind.StepFailed));
+        Resumes(null, null);
+
+        var outcome = await OrchestratedTaskLoop.RunAsync(_orchestration.Object, Start);
+
+        Assert.Equal(StepRunKind.StepFailed, outcome);
+        Assert.Equal(new[] { "step g1", $"wait {TimeSpan.FromSeconds(30).TotalDays}d", "step g1", "wait 30d" }, _calls);
     }
 }

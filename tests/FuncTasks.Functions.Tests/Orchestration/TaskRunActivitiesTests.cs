@@ -23,37 +23,119 @@ public sealed class TaskRunActivitiesTests : IDisposable
     private static (string, ParamValue) Seconds(double s) => ("seconds", ParamValue.Of(s));
 
     [Fact]
-    public async Task A_completed_step_reports_how_long_the_next_delay_step_waits()
+    public async Task One_activity_runs_consecutive_instant_steps_chained_with_one_read_and_one_write_per_step()
+    {
+        var task = await _engine.CreateAsync([.. Enumerable.Range(1, 10).Select(i => Engine.Step($"s{i}", "check", Value(i)))]);
+        _engine.Tasks.Mock.Invocations.Clear();
+
+        var report = await _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
+
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), _check.Seen);
+        var done = _engine.Tasks.Snapshot(task.Task.Id);
+        Assert.All(done.Steps, s => Assert.Equal((StepState.Completed, 1), (s.Status, s.AttemptCount)));
+        Assert.All(done.Attempts, a => Assert.Equal(StepState.Completed, a.Outcome));
+        // One read at the start; the first step's claim, then each step's outcome write claims the next one.
+        _engine.Tasks.Mock.Verify(s => s.GetAsync(task.Task.Id, It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Once);
+        _engine.Tasks.Mock.Verify(s => s.SaveAsync(It.IsAny<TaskSnapshot>(), It.IsAny<TaskUpdate>(), It.IsAny<CancellationToken>()), Times.Exactly(11));
+    }
+
+    [Fact]
+    public async Task A_run_goes_on_up_to_a_delay_step_claims_it_and_reports_its_wait()
     {
         var task = await _engine.CreateAsync(Engine.Step("check", "check", Value(1)), Engine.Step("pause", "delay", Seconds(45)), Engine.Step("last", "check", Value(2)));
 
         var report = await _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
 
         Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(45)), report);
+        var steps = _engine.Tasks.Snapshot(task.Task.Id).Steps;
+        Assert.Equal(StepState.Completed, steps[0].Status);
+        Assert.Equal((StepState.Started, 1, _engine.Time.GetUtcNow()), (steps[1].Status, steps[1].ActiveAttempt, steps[1].StartedAt));
+        Assert.Equal(StepState.Pending, steps[2].Status);
+        Assert.Equal(new long[] { 1 }, _check.Seen);
     }
 
     [Fact]
-    public async Task The_delay_step_itself_completes_at_once_because_the_orchestrator_already_waited()
+    public async Task The_delay_step_itself_completes_at_once_because_the_orchestrator_already_waited_and_the_run_goes_on()
     {
         var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(3600)), Engine.Step("last", "check", Value(2)));
         var run = new TaskRun(task.Task.Id, 1, Timeout);
 
-        Assert.Equal(TimeSpan.FromHours(1), await _engine.Activities.StartDelayAsync(run, CancellationToken.None));
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
         _engine.Time.Advance(TimeSpan.FromHours(1)); // the orchestrator's durable timer
         var report = await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
 
-        Assert.Equal(new StepReport(StepRunKind.StepCompleted), report);
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
         Assert.Equal(StepState.Completed, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].Status);
+        Assert.Equal(new long[] { 2 }, _check.Seen);
     }
 
     [Fact]
-    public async Task There_is_no_delay_before_a_step_of_another_run_or_of_a_task_not_in_progress()
+    public async Task Nothing_runs_for_another_run_generation()
     {
-        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)));
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(60)), Engine.Step("last", "check", Value(2)));
 
-        Assert.Null(await _engine.Activities.StartDelayAsync(new TaskRun(task.Task.Id, 2, Timeout), CancellationToken.None));
-        Assert.Null(TaskRunActivities.DelayBefore(task with { Task = task.Task with { Status = TaskState.Failed } }, 1));
-        Assert.Null(TaskRunActivities.DelayBefore(null, 1));
+        var report = await _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 2, Timeout), CancellationToken.None);
+
+        Assert.Equal(new StepReport(StepRunKind.NothingToDo), report);
+        Assert.Equal(StepState.Pending, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].Status);
+    }
+
+    [Fact]
+    public async Task After_its_time_budget_the_activity_hands_back_after_the_running_step_leaving_the_next_one_unclaimed()
+    {
+        // Each step takes 4 s of the (fake) clock; the budget is 10 s: the third step finishes past it and the fourth is not claimed.
+        var slow = new ClockStepAction(TimeSpan.FromSeconds(4));
+        using var engine = new Engine(slow);
+        slow.Clock = engine.Time;
+        var task = await engine.CreateAsync([.. Enumerable.Range(1, 5).Select(i => Engine.Step($"s{i}", ClockStepAction.ActionName))]);
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+
+        var first = await engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
+
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted), first);
+        Assert.Equal(["s1", "s2", "s3"], slow.Ran);
+        var steps = engine.Tasks.Snapshot(task.Task.Id).Steps;
+        Assert.Equal([StepState.Completed, StepState.Completed, StepState.Completed, StepState.Pending, StepState.Pending], steps.Select(s => s.Status));
+        Assert.Null(steps[3].ActiveAttempt);
+
+        // The next activity carries on at the fourth step: no attempt is recorded as interrupted.
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), await engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(["s1", "s2", "s3", "s4", "s5"], slow.Ran);
+        Assert.All(engine.Tasks.Snapshot(task.Task.Id).Attempts, a => Assert.Equal(StepState.Completed, a.Outcome));
+    }
+
+    [Fact]
+    public async Task With_no_time_budget_each_activity_runs_one_step()
+    {
+        using var engine = new Engine([_check], new OrchestrationOptions { StepBatchTime = TimeSpan.Zero });
+        var task = await engine.CreateAsync(Engine.Step("a", "check", Value(1)), Engine.Step("b", "check", Value(2)));
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted), await engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(new long[] { 1 }, _check.Seen);
+        Assert.Equal(StepState.Pending, engine.Tasks.Snapshot(task.Task.Id).Steps[1].Status);
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), await engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failure_mid_run_ends_the_activity_and_after_a_restart_the_next_one_starts_at_the_failed_step()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("a", "check", Value(1)), Engine.Step("b", "check", Value(-2)), Engine.Step("c", "check", Value(3)));
+        var id = task.Task.Id;
+
+        Assert.Equal(new StepReport(StepRunKind.StepFailed), await _engine.Activities.ExecuteStepAsync(new TaskRun(id, 1, Timeout), CancellationToken.None));
+        Assert.Equal(new long[] { 1, -2 }, _check.Seen);
+        Assert.Equal(StepState.Pending, _engine.Tasks.Snapshot(id).Steps[2].Status);
+
+        await _engine.Get<FuncTasks.Core.Commands.RestartFailedStepHandler>().HandleAsync(
+            new FuncTasks.Core.Commands.RestartFailedStep(TaskIds.StepId(id, 1), new Dictionary<string, ParamValue> { ["value"] = ParamValue.Of(2L) }),
+            CancellationToken.None);
+        var report = await _engine.Activities.ExecuteStepAsync(new TaskRun(id, _engine.Tasks.Snapshot(id).Task.Generation, Timeout), CancellationToken.None);
+
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
+        Assert.Equal(new long[] { 1, -2, 2, 3 }, _check.Seen);
+        Assert.Equal(new[] { StepState.Failed, StepState.Completed }, _engine.Tasks.Snapshot(id).AttemptsOf(1).Select(a => a.Outcome));
     }
 
     [Fact]
@@ -109,7 +191,7 @@ public sealed class TaskRunActivitiesTests : IDisposable
                 return StepResult.Completed();
             });
         using var engine = new Engine(waiting.Object);
-        var task = await engine.CreateAsync(Engine.Step("wait", "wait"), Engine.Step("last", "wait"));
+        var task = await engine.CreateAsync(Engine.Step("before", "delay", Seconds(0)), Engine.Step("wait", "wait"), Engine.Step("last", "wait"));
         var running = engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -119,10 +201,13 @@ public sealed class TaskRunActivitiesTests : IDisposable
         engine.Time.Advance(new OrchestrationOptions().CancelCheckInterval);
         var report = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
+        // The run stops at the step that was running: the instant step before it completed, the one after it never starts.
         Assert.Equal(StepRunKind.Cancelled, report.Kind);
         var snapshot = engine.Tasks.Snapshot(task.Task.Id);
         Assert.Equal(TaskState.Cancelled, snapshot.Task.Status);
-        Assert.Equal(StepState.Cancelled, Assert.Single(snapshot.Attempts).Outcome);
+        Assert.Equal([StepState.Completed, StepState.Cancelled], snapshot.Attempts.OrderBy(a => a.StepIndex).Select(a => a.Outcome));
+        Assert.Equal(StepState.Cancelled, snapshot.Steps[2].Status);
+        Assert.Null(snapshot.Steps[2].StartedAt);
     }
 
     [Fact]

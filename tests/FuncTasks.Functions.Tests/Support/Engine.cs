@@ -17,6 +17,12 @@ public sealed class Engine : IDisposable
     private readonly ServiceProvider _services;
 
     public Engine(params IStepAction[] actions)
+        : this(actions, null)
+    {
+    }
+
+    /// <param name="orchestration">The Durable runner's settings (default: their defaults).</param>
+    public Engine(IStepAction[] actions, OrchestrationOptions? orchestration)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -32,6 +38,11 @@ public sealed class Engine : IDisposable
         // As src/FuncTasks.Functions/Program.cs does.
         services.AddSingleton<IStepAction, TimerDelayStepAction>();
         services.AddSingleton<TaskRunActivities>();
+        if (orchestration is not null)
+        {
+            services.AddSingleton(Microsoft.Extensions.Options.Options.Create(orchestration));
+        }
+
         _services = services.BuildServiceProvider();
     }
 

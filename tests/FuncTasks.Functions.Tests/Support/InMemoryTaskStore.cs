@@ -27,6 +27,8 @@ public sealed class InMemoryTaskStore
             .ReturnsAsync((TaskSnapshot current, TaskUpdate update, CancellationToken _) => Save(current, update));
         Mock.Setup(s => s.GetEventsAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((Guid id, CancellationToken _) => Events(id));
+        // Remembers no snapshot for the next run: every run starts with a read.
+        Mock.Setup(s => s.TakeStarted(It.IsAny<Guid>(), It.IsAny<int>())).Returns((TaskSnapshot?)null);
     }
 
     public Mock<ITaskStore> Mock { get; } = new(MockBehavior.Strict);

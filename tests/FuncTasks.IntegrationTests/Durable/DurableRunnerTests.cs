@@ -85,8 +85,10 @@ public abstract class DurableRunnerTests
         var history = await WaitForHistoryAsync(host, id, h => CountOf(h, "ExecutionCompleted") == 1);
         Assert.Equal(1, CountOf(history, "ExecutionStarted", "RunTask"));
         Assert.Equal(1, ExecutionsStarted(host, id));
-        Assert.Equal(3, CountOf(history, "TaskScheduled", "ExecuteStep"));
+        // The three steps ran chained in one activity.
+        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 1, Show(history));
         Assert.Equal(0, CountOf(history, "EventRaised"));
+        Assert.Equal(0, CountOf(history, "TimerCreated"));
     }
 
     // 2
@@ -98,7 +100,8 @@ public abstract class DurableRunnerTests
         var failed = await host.Client.WaitForStatusAsync(id, "FAILED", DurableHost.Deadline);
         Assert.Equal(["SUCCESSFUL", "FAILED", "PENDING"], StepStatuses(failed));
         var waiting = await host.WaitForInstanceAsync(id, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Running);
-        var before = await WaitForHistoryAsync(host, id, h => CountOf(h, "TaskScheduled", "ExecuteStep") == 2);
+        // The first step and the failing one ran in one activity.
+        var before = await WaitForHistoryAsync(host, id, h => CountOf(h, "TaskScheduled", "ExecuteStep") == 1 && CountOf(h, "TaskCompleted") == 1);
         Assert.Equal(0, CountOf(before, "EventRaised"));
 
         var response = await host.Client.RestartAsync(StepId(failed, 1), new JsonObject { ["fail"] = TestApi.Param("no") });
@@ -120,8 +123,8 @@ public abstract class DurableRunnerTests
         var row = (await host.App.TasksTable.GetEntityAsync<TableEntity>(id, "task")).Value;
         Assert.Equal(row.GetInt32("Generation")!.Value.ToString(CultureInfo.InvariantCulture), history.Single(e => e.Type == "EventRaised").Input);
         var resumed = After(history, e => e.Type == "EventRaised" && e.Name == "resume");
-        Assert.True(CountOf(resumed, "TaskScheduled", "ExecuteStep") == 2, $"The restarted step and the next one run after the resume: {Show(history)}");
-        Assert.Equal(4, CountOf(history, "TaskScheduled", "ExecuteStep"));
+        Assert.True(CountOf(resumed, "TaskScheduled", "ExecuteStep") == 1, $"The restarted step and the next one run in one activity after the resume: {Show(history)}");
+        Assert.Equal(2, CountOf(history, "TaskScheduled", "ExecuteStep"));
 
         Assert.Equal(1, host.Count.Runs("first"));
         Assert.Equal(2, host.Count.Runs("second"));
@@ -151,7 +154,7 @@ public abstract class DurableRunnerTests
         Assert.True(CountOf(history, "ExecutionStarted") == 1, Show(history));
         Assert.Equal(1, ExecutionsStarted(host, id));
         Assert.True(CountOf(history, "EventRaised", "resume") == 1, Show(history));
-        Assert.Equal(2, CountOf(After(history, e => e.Type == "EventRaised"), "TaskScheduled", "ExecuteStep"));
+        Assert.Equal(1, CountOf(After(history, e => e.Type == "EventRaised"), "TaskScheduled", "ExecuteStep"));
         Assert.Equal(1, host.Count.Runs("first"));
         Assert.Equal(2, host.Count.Runs("flaky"));
         Assert.Equal(1, host.Count.Runs("last"));
@@ -176,7 +179,7 @@ public abstract class DurableRunnerTests
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, instance.RuntimeStatus);
         host.Block.Release();
         var history = await HistoryAsync(host, id);
-        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 2, Show(history));
+        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 1, $"The first step and the blocking one ran in one activity: {Show(history)}");
         Assert.Equal(0, host.Count.Runs("never"));
         var after = await host.Client.WaitForTaskAsync(id, t => t["subTasks"]![1]!["status"].Str() == "CANCELLED", DurableHost.Deadline);
         Assert.Equal("CANCELLED", after["status"].Str());
@@ -233,9 +236,9 @@ public abstract class DurableRunnerTests
         Assert.True(DateTimeOffset.Parse(process.StepOf(2)["startedAt"].Str()) >= completed);
         var history = await WaitForHistoryAsync(host, id, h => CountOf(h, "ExecutionCompleted") == 1);
         Assert.True(CountOf(history, "TimerCreated") >= 1 && CountOf(history, "TimerFired") >= 1, Show(history));
-        // Only the first step ran before the timer; the delay step completed after it, then the last step ran.
+        // One activity ran the first step and claimed the delay step; after the timer one more completed it and ran the last step.
         var timed = After(history, e => e.Type == "TimerCreated");
-        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 3 && CountOf(timed, "TaskScheduled", "ExecuteStep") == 2, Show(history));
+        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 2 && CountOf(timed, "TaskScheduled", "ExecuteStep") == 1, Show(history));
     }
 
     // 6
@@ -245,7 +248,7 @@ public abstract class DurableRunnerTests
         await using var host = NewHost();
         var id = await CreateAsync(host, "external", Count("first"), Step("approve", "external"), Count("then"));
         var waiting = await host.Client.WaitForTaskAsync(id, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS", DurableHost.Deadline);
-        await WaitForHistoryAsync(host, id, h => CountOf(h, "TaskScheduled", "ExecuteStep") == 2 && CountOf(h, "TaskCompleted") >= 3);
+        await WaitForHistoryAsync(host, id, h => CountOf(h, "TaskScheduled", "ExecuteStep") == 1 && CountOf(h, "TaskCompleted") == 1);
         var running = await host.WaitForInstanceAsync(id, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Running);
         Assert.Equal(0, host.Count.Runs("then"));
 
@@ -341,14 +344,14 @@ public abstract class DurableRunnerTests
     public async Task A_run_whose_activity_fails_on_every_try_is_marked_failed_as_broken_and_a_retry_runs_it_to_success()
     {
         const string name = "broken run";
-        // Read 1 is the StartDelay activity's look at the next step; reads 2 and 3 are both tries of ExecuteStep (ActivityMaxAttempts = 2).
+        // Reads 1 and 2 are both tries of ExecuteStep (ActivityMaxAttempts = 2): FlakyTaskStore hands over no started snapshot, so each try reads.
         await using var host = NewHost(
             new Dictionary<string, string?>
             {
                 ["FuncTasks:Runner:ActivityMaxAttempts"] = "2",
                 ["FuncTasks:Runner:ActivityFirstRetryInterval"] = "00:00:00.200",
             },
-            s => FlakyTaskStore.Register(s, name, pass: 1, failures: 2));
+            s => FlakyTaskStore.Register(s, name, pass: 0, failures: 2));
         var store = Assert.IsType<FlakyTaskStore>(host.App.Services.GetRequiredService<ITaskStore>());
         var id = await CreateAsync(host, name, Count("first"), Count("second"));
 
@@ -379,6 +382,60 @@ public abstract class DurableRunnerTests
         Assert.True(CountOf(history, "TaskScheduled", "FailRun") == 1 && CountOf(history, "EventRaised", "resume") == 1, Show(history));
         Assert.Equal(1, CountOf(history, "ExecutionStarted"));
         Assert.Equal(1, ExecutionsStarted(host, id));
+    }
+
+    // 11
+    [Fact]
+    public async Task A_task_of_20_instant_steps_runs_in_one_activity_with_no_look_ahead()
+    {
+        await using var host = NewHost();
+        var id = await CreateAsync(host, "twenty", [.. Enumerable.Range(1, 20).Select(i => Count($"s{i}"))]);
+
+        var done = await host.Client.WaitForStatusAsync(id, "SUCCESSFUL", DurableHost.Deadline);
+
+        Assert.All(StepStatuses(done), s => Assert.Equal("SUCCESSFUL", s));
+        Assert.All(Enumerable.Range(1, 20), i => Assert.Equal(1, host.Count.Runs($"s{i}")));
+        var history = await WaitForHistoryAsync(host, id, h => CountOf(h, "ExecutionCompleted") == 1);
+        Assert.True(CountOf(history, "TaskScheduled") == 1 && CountOf(history, "TaskScheduled", "ExecuteStep") == 1, Show(history));
+        // Each step's attempt is recorded once, completed: the chained claims left nothing behind.
+        var process = await host.Client.GetProcessAsync(id);
+        Assert.All(Enumerable.Range(0, 20), i => Assert.Equal("COMPLETED", Assert.Single(process.StepOf(i)["attempts"]!.AsArray())!["status"].Str()));
+    }
+
+    // 12
+    [Fact]
+    public async Task With_no_time_budget_each_step_is_an_activity_of_its_own_and_the_steps_run_once()
+    {
+        await using var host = NewHost(new Dictionary<string, string?> { ["FuncTasks:Runner:StepBatchTime"] = "00:00:00" });
+        var id = await CreateAsync(host, "one by one", Count("a"), Count("b"), Count("c"), Count("d"));
+
+        await host.Client.WaitForStatusAsync(id, "SUCCESSFUL", DurableHost.Deadline);
+
+        var history = await WaitForHistoryAsync(host, id, h => CountOf(h, "ExecutionCompleted") == 1);
+        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 4, Show(history));
+        Assert.Equal([("a", null), ("b", null), ("c", null), ("d", null)], host.Count.Log);
+        var process = await host.Client.GetProcessAsync(id);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Single(process.StepOf(i)["attempts"]!.AsArray()));
+    }
+
+    // 13
+    [Fact]
+    public async Task Cancel_during_the_third_step_of_an_activity_stops_the_run_at_that_step()
+    {
+        await using var host = NewHost();
+        var id = await CreateAsync(host, "cancel mid-run", Count("a"), Count("b"), Step("blocking", BlockingStepAction.ActionName), Count("never"));
+        await host.Block.Entered.WaitAsync(DurableHost.Deadline);
+
+        var response = await host.Client.DeleteAsync($"/v1/tasks/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await host.Block.Cancelled.WaitAsync(DurableHost.Deadline);
+        host.Block.Release();
+        var after = await host.Client.WaitForTaskAsync(id, t => t["subTasks"]![2]!["status"].Str() == "CANCELLED", DurableHost.Deadline);
+        Assert.Equal(["SUCCESSFUL", "SUCCESSFUL", "CANCELLED", "CANCELLED"], StepStatuses(after));
+        Assert.Equal(0, host.Count.Runs("never"));
+        var history = await HistoryAsync(host, id);
+        Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 1, Show(history));
     }
 }
 

@@ -49,6 +49,20 @@ public sealed partial class AgentTaskHandler(
         return snapshot is not null && snapshot.Task.Origin == profile.Origin ? snapshot : throw NotFound(taskId);
     }
 
+    /// <summary>The task and its steps for a GET: one point read where the task row keeps its steps' view (no step ETags).</summary>
+    public async Task<TaskSnapshot> ReadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.ReadAsync(taskId, cancellationToken);
+        return snapshot is not null && IsOurs(snapshot.Task) ? snapshot : throw NotFound(taskId);
+    }
+
+    /// <summary>Only the task row (one point read without the steps' view), for a GET that shows no steps.</summary>
+    public async Task<TaskRecord> ReadTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var task = await store.GetTaskAsync(taskId, cancellationToken);
+        return IsOurs(task) ? task! : throw NotFound(taskId);
+    }
+
     public async Task<TaskSnapshot> CreateAsync(CreateAgentTask command, CancellationToken cancellationToken)
     {
         var predecessors = await CheckPredecessorsAsync(command.Data.PredecessorIds, cancellationToken);
