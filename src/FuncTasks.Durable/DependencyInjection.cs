@@ -21,6 +21,8 @@ public static class DependencyInjection
             .Validate(o => o.CancelCheckInterval > TimeSpan.Zero, "FuncTasks:Runner:CancelCheckInterval must be positive.")
             .Validate(o => o.StepBatchTime >= TimeSpan.Zero && o.StepBatchTime <= OrchestrationOptions.MaxStepBatchTime,
                 "FuncTasks:Runner:StepBatchTime must be between 00:00:00 and 00:02:00.")
+            .Validate(o => o.DelayInActivity >= TimeSpan.Zero && o.DelayInActivity <= OrchestrationOptions.MaxDelayInActivity,
+                "FuncTasks:Runner:DelayInActivity must be between 00:00:00 and 00:01:00.")
             .Validate(o => o.ActivityMaxAttempts is >= 1 and <= 100, "FuncTasks:Runner:ActivityMaxAttempts must be between 1 and 100.")
             .Validate(o => o.ActivityFirstRetryInterval > TimeSpan.Zero && o.ActivityFirstRetryInterval <= ActivityRetry.Default.MaxInterval,
                 "FuncTasks:Runner:ActivityFirstRetryInterval must be positive and at most two minutes.")

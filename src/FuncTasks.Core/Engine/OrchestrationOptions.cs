@@ -28,6 +28,20 @@ public sealed class OrchestrationOptions
     /// </summary>
     public TimeSpan StepBatchTime { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How much of a <c>delay</c> step's wait the <c>ExecuteStep</c> activity waits itself instead of a durable timer. A delay
+    /// this short (or shorter) is waited whole inside the activity; a longer one waits on a durable timer that ends half of this
+    /// before the step is due, and the next activity waits the rest. A durable timer is seen only when its queue is next polled
+    /// (up to the backend's longest polling interval after it is due) and costs two orchestration episodes more; so a timer up
+    /// to half of this late still ends the step on time. Zero: the whole wait on a durable timer. At most
+    /// <see cref="MaxDelayInActivity"/>. A host stopped during such a wait lets the activity run again elsewhere, which waits
+    /// what is left of the step's time (counted from its start), never less.
+    /// </summary>
+    public TimeSpan DelayInActivity { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>The longest <see cref="DelayInActivity"/> a host accepts (an activity must stay well under its timeout).</summary>
+    public static TimeSpan MaxDelayInActivity { get; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The longest <see cref="StepBatchTime"/> a host accepts.</summary>
     public static TimeSpan MaxStepBatchTime { get; } = TimeSpan.FromMinutes(2);
 

@@ -40,11 +40,22 @@ public sealed class TaskRunActivities(
             try
             {
                 // A step claimed by the previous one's write is always run here (left behind, it would count as interrupted).
-                do
+                while (true)
                 {
                     outcome = await executor.RunNextStepChainedAsync(run.TaskId, run.Generation, outcome, stopping, handBack: budget.Token);
+                    if (DelayStepLeft(outcome) is { } left && left <= orchestration.Value.DelayInActivity)
+                    {
+                        // A delay step (claimed, its time counted from its start) with little left: waited here, then completed
+                        // from the snapshot held (its ETag guards the write). A cancel re-reads the task from storage.
+                        outcome = await WaitHereAsync(run.TaskId, left, stopping) ? outcome : StepRunOutcome.Nothing();
+                        continue;
+                    }
+
+                    if (outcome.Kind != StepRunKind.StepCompleted || (outcome.ClaimedStep is null && budget.IsCancellationRequested))
+                    {
+                        break;
+                    }
                 }
-                while (outcome.Kind == StepRunKind.StepCompleted && (outcome.ClaimedStep is not null || !budget.IsCancellationRequested));
             }
             finally
             {
@@ -62,10 +73,43 @@ public sealed class TaskRunActivities(
         // goes on after a durable timer. StepCompleted: the time budget passed; the next activity goes on at once.
         return outcome.Kind switch
         {
+            // A longer delay: the durable timer ends half of DelayInActivity early, and the next activity waits the rest here.
+            StepRunKind.DelayPending when DelayStepLeft(outcome) is { } left =>
+                new StepReport(StepRunKind.StepCompleted, left - (orchestration.Value.DelayInActivity / 2)),
             StepRunKind.DelayPending => new StepReport(StepRunKind.StepCompleted, outcome.DelayLeft),
             StepRunKind.Waiting => new StepReport(StepRunKind.Waiting, outcome.DelayLeft),
             var kind => new StepReport(kind),
         };
+    }
+
+    /// <summary>With a <c>delay</c> step that waits before it completes (not a step waiting for its next attempt): how long.</summary>
+    private static TimeSpan? DelayStepLeft(StepRunOutcome outcome) =>
+        outcome is { Kind: StepRunKind.DelayPending, DelayLeft: { } left, Snapshot.NextRunnableStep: { IsWaitingToRetry: false } step } &&
+        string.Equals(step.Action, DelayStepAction.ActionName, StringComparison.OrdinalIgnoreCase)
+            ? left
+            : null;
+
+    /// <summary>
+    /// Waits out a delay step's last stretch in the activity; false when a cancel reached it (through <see cref="RunningSteps"/>,
+    /// as a running action's token). Throws when the host stops: the activity runs again and waits what is left, never less.
+    /// </summary>
+    private async Task<bool> WaitHereAsync(Guid taskId, TimeSpan wait, CancellationToken stopping)
+    {
+        var signal = running.Register(taskId);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, signal.Token);
+            await Task.Delay(wait, time, linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            running.Unregister(taskId, signal);
+        }
     }
 
     private async Task SignalCancelAsync(Guid taskId, CancellationToken stop)

@@ -41,13 +41,14 @@ public sealed class TaskRunActivitiesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_goes_on_up_to_a_delay_step_claims_it_and_reports_its_wait()
+    public async Task A_run_goes_on_up_to_a_delay_step_claims_it_and_reports_its_wait_less_the_part_the_next_activity_waits()
     {
         var task = await _engine.CreateAsync(Engine.Step("check", "check", Value(1)), Engine.Step("pause", "delay", Seconds(45)), Engine.Step("last", "check", Value(2)));
 
         var report = await _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
 
-        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(45)), report);
+        // The durable timer ends half of DelayInActivity (4 s) early: the next activity waits the last 2 s itself.
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(43)), report);
         var steps = _engine.Tasks.Snapshot(task.Task.Id).Steps;
         Assert.Equal(StepState.Completed, steps[0].Status);
         Assert.Equal((StepState.Started, 1, _engine.Time.GetUtcNow()), (steps[1].Status, steps[1].ActiveAttempt, steps[1].StartedAt));
@@ -61,13 +62,138 @@ public sealed class TaskRunActivitiesTests : IDisposable
         var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(3600)), Engine.Step("last", "check", Value(2)));
         var run = new TaskRun(task.Task.Id, 1, Timeout);
 
-        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
-        _engine.Time.Advance(TimeSpan.FromHours(1)); // the orchestrator's durable timer
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromHours(1) - TimeSpan.FromSeconds(2)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        _engine.Time.Advance(TimeSpan.FromHours(1)); // the orchestrator's durable timer, fired late enough for nothing to be left
         var report = await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
 
         Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
         Assert.Equal(StepState.Completed, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].Status);
         Assert.Equal(new long[] { 2 }, _check.Seen);
+    }
+
+    [Fact]
+    public async Task A_short_delay_step_is_waited_inside_the_activity_never_less_than_its_time_and_the_run_goes_on()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("first", "check", Value(1)), Engine.Step("pause", "delay", Seconds(3)), Engine.Step("last", "check", Value(2)));
+
+        var running = _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
+        var report = await AdvanceUntilDoneAsync(_engine, running);
+
+        // One activity ran all three steps: no durable timer for a delay within DelayInActivity.
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
+        Assert.Equal(new long[] { 1, 2 }, _check.Seen);
+        var pause = _engine.Tasks.Snapshot(task.Task.Id).Steps[1];
+        Assert.Equal(StepState.Completed, pause.Status);
+        Assert.InRange(pause.CompletedAt!.Value - pause.StartedAt!.Value, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3) + Late);
+    }
+
+    [Fact]
+    public async Task After_a_long_delays_timer_the_next_activity_waits_the_rest_never_less_than_the_steps_time()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(45)), Engine.Step("last", "check", Value(2)));
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+
+        var first = await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(43), first.NextDelay);
+        _engine.Time.Advance(TimeSpan.FromSeconds(43.5)); // the durable timer, half a second late
+        var report = await AdvanceUntilDoneAsync(_engine, _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
+        var pause = _engine.Tasks.Snapshot(task.Task.Id).Steps[0];
+        Assert.InRange(pause.CompletedAt!.Value - pause.StartedAt!.Value, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(45) + Late);
+    }
+
+    [Fact]
+    public async Task A_timer_that_fires_early_leaves_more_than_delay_in_activity_and_another_timer_is_reported()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(45)), Engine.Step("last", "check", Value(2)));
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+
+        await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
+        _engine.Time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(13)), await _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+        Assert.Equal(StepState.Started, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].Status);
+        Assert.Empty(_check.Seen);
+    }
+
+    [Fact]
+    public async Task With_no_delay_in_activity_the_whole_delay_is_reported_for_a_durable_timer()
+    {
+        using var engine = new Engine([_check], new OrchestrationOptions { DelayInActivity = TimeSpan.Zero });
+        var task = await engine.CreateAsync(Engine.Step("pause", "delay", Seconds(1)), Engine.Step("last", "check", Value(2)));
+
+        var report = await engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
+
+        Assert.Equal(new StepReport(StepRunKind.StepCompleted, TimeSpan.FromSeconds(1)), report);
+        Assert.Empty(_check.Seen);
+    }
+
+    [Fact]
+    public async Task A_cancel_during_a_delay_waited_in_the_activity_ends_it_at_once_and_the_next_step_never_runs()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(3)), Engine.Step("last", "check", Value(2)));
+        var running = _engine.Activities.ExecuteStepAsync(new TaskRun(task.Task.Id, 1, Timeout), CancellationToken.None);
+        var steps = _engine.Get<RunningSteps>();
+        await Eventually.Until(() => steps.Count == 1, "the activity waits for the delay step");
+
+        // As DurableTaskRunner.CancelAsync on this host: the cancel is stored, then the task's running step is signalled.
+        await _engine.Get<FuncTasks.Core.Commands.CancelTaskHandler>().HandleAsync(task.Task.Id, CancellationToken.None);
+        Assert.True(steps.Cancel(task.Task.Id));
+        var report = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(StepRunKind.NothingToDo, report.Kind);
+        var snapshot = _engine.Tasks.Snapshot(task.Task.Id);
+        Assert.Equal(TaskState.Cancelled, snapshot.Task.Status);
+        Assert.Equal([StepState.Cancelled, StepState.Cancelled], snapshot.Steps.Select(s => s.Status));
+        Assert.Empty(_check.Seen);
+        Assert.Equal(0, steps.Count);
+    }
+
+    [Fact]
+    public async Task A_host_stopping_during_a_delay_waited_in_the_activity_throws_and_the_retried_activity_waits_the_rest()
+    {
+        var task = await _engine.CreateAsync(Engine.Step("pause", "delay", Seconds(3)), Engine.Step("last", "check", Value(2)));
+        var run = new TaskRun(task.Task.Id, 1, Timeout);
+        using var stopping = new CancellationTokenSource();
+        var running = _engine.Activities.ExecuteStepAsync(run, stopping.Token);
+        await Eventually.Until(() => _engine.Get<RunningSteps>().Count == 1, "the activity waits for the delay step");
+
+        _engine.Time.Advance(TimeSpan.FromSeconds(1));
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(StepState.Started, _engine.Tasks.Snapshot(task.Task.Id).Steps[0].Status);
+
+        // The activity runs again (elsewhere, or here after a restart): the step's time still counts from its start.
+        var report = await AdvanceUntilDoneAsync(_engine, _engine.Activities.ExecuteStepAsync(run, CancellationToken.None));
+
+        Assert.Equal(new StepReport(StepRunKind.TaskSucceeded), report);
+        var pause = _engine.Tasks.Snapshot(task.Task.Id).Steps[0];
+        Assert.InRange(pause.CompletedAt!.Value - pause.StartedAt!.Value, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3) + Late);
+        Assert.Equal(new long[] { 2 }, _check.Seen);
+    }
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How late a wait on the ticking fake clock may end (a few ticks can pass before the wait starts).</summary>
+    private static readonly TimeSpan Late = TimeSpan.FromSeconds(1);
+
+    /// <summary>Moves the fake clock on a tick at a time until the activity is done (its in-activity wait is on that clock).</summary>
+    private static async Task<StepReport> AdvanceUntilDoneAsync(Engine engine, Task<StepReport> running)
+    {
+        await Eventually.Until(
+            () =>
+            {
+                if (!running.IsCompleted)
+                {
+                    engine.Time.Advance(Tick);
+                }
+
+                return running.IsCompleted;
+            },
+            "the activity completes",
+            every: TimeSpan.FromMilliseconds(5));
+        return await running;
     }
 
     [Fact]

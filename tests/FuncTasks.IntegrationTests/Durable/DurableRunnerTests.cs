@@ -215,7 +215,8 @@ public abstract class DurableRunnerTests
     [Fact]
     public async Task A_delay_step_waits_on_a_durable_timer_in_progress_and_never_less_than_its_time()
     {
-        await using var host = NewHost();
+        // A delay longer than DelayInActivity: a durable timer, then the next activity waits the last half of DelayInActivity.
+        await using var host = NewHost(new Dictionary<string, string?> { ["FuncTasks:Runner:DelayInActivity"] = "00:00:01" });
         var id = await CreateAsync(host, "delay", Count("before"), TestApi.DelayStep("wait", 2), Count("after"));
 
         var waiting = await host.Client.WaitForTaskAsync(id, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS", DurableHost.Deadline);
@@ -239,6 +240,50 @@ public abstract class DurableRunnerTests
         // One activity ran the first step and claimed the delay step; after the timer one more completed it and ran the last step.
         var timed = After(history, e => e.Type == "TimerCreated");
         Assert.True(CountOf(history, "TaskScheduled", "ExecuteStep") == 2 && CountOf(timed, "TaskScheduled", "ExecuteStep") == 1, Show(history));
+    }
+
+    // 5b
+    [Fact]
+    public async Task A_short_delay_step_is_waited_inside_one_activity_without_a_durable_timer_and_never_less_than_its_time()
+    {
+        await using var host = NewHost();
+        var id = await CreateAsync(host, "short delay", Count("before"), TestApi.DelayStep("wait", 2), Count("after"));
+
+        await host.Client.WaitForStatusAsync(id, "SUCCESSFUL", DurableHost.Deadline);
+
+        var process = await host.Client.GetProcessAsync(id);
+        var step = process.StepOf(1);
+        var started = DateTimeOffset.Parse(step["startedAt"].Str(), CultureInfo.InvariantCulture);
+        var completed = DateTimeOffset.Parse(step["completedAt"].Str(), CultureInfo.InvariantCulture);
+        Assert.True(completed - started >= TimeSpan.FromSeconds(2), $"The delay step took {completed - started}");
+        Assert.True(DateTimeOffset.Parse(process.StepOf(2)["startedAt"].Str(), CultureInfo.InvariantCulture) >= completed);
+        Assert.Equal(1, host.Count.Runs("after"));
+        var history = await WaitForHistoryAsync(host, id, h => CountOf(h, "ExecutionCompleted") == 1);
+        Assert.True(CountOf(history, "TimerCreated") == 0 && CountOf(history, "TaskScheduled", "ExecuteStep") == 1, Show(history));
+    }
+
+    // 5c
+    [Fact]
+    public async Task Cancel_during_a_delay_waited_inside_the_activity_cancels_the_task_at_once_and_the_next_step_never_runs()
+    {
+        await using var host = NewHost(new Dictionary<string, string?> { ["FuncTasks:Runner:DelayInActivity"] = "00:01:00" });
+        var id = await CreateAsync(host, "cancel short wait", Count("first"), TestApi.DelayStep("wait", 40), Count("never"));
+        await host.Client.WaitForTaskAsync(id, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS", DurableHost.Deadline);
+
+        var clock = Stopwatch.StartNew();
+        var response = await host.Client.DeleteAsync($"/v1/tasks/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cancelled = await host.Client.WaitForStatusAsync(id, "CANCELLED", TimeSpan.FromSeconds(20));
+        Assert.Equal(["SUCCESSFUL", "CANCELLED", "CANCELLED"], StepStatuses(cancelled));
+        var instance = await host.WaitForInstanceAsync(id, i => i.IsCompleted, TimeSpan.FromSeconds(30));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, instance.RuntimeStatus);
+        // Well below the 40 s delay, generous for a loaded machine: the activity's wait was cut short, not waited out.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Terminated after {clock.Elapsed}");
+        await Eventually.Until(() => host.App.Services.GetRequiredService<FuncTasks.Core.Engine.RunningSteps>().Count == 0, "the activity's wait has ended");
+        Assert.Equal(0, host.Count.Runs("never"));
+        var history = await HistoryAsync(host, id);
+        Assert.True(CountOf(history, "TimerCreated") == 0, Show(history));
     }
 
     // 6
@@ -503,6 +548,51 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
             row => $"{row.GetString("RuntimeStatus")}:\n{second.Output}");
 
         Assert.Equal(execution, instance.GetString("ExecutionId"));
+    }
+
+    // 10b
+    [Fact]
+    public async Task A_host_killed_while_its_activity_waits_a_delay_resumes_after_a_restart_and_never_ends_the_delay_early()
+    {
+        await using var target = await TargetServer.StartAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var hub = "h" + suffix;
+        var settings = new Dictionary<string, string?>(DurableHost.Settings(Backend, hub))
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["FuncTasks:Storage:TablePrefix"] = "killw" + suffix,
+            ["FuncTasks:Storage:QueueName"] = "killw" + suffix,
+            ["FuncTasks:Auth:Keys:0:Name"] = "op",
+            ["FuncTasks:Auth:Keys:0:Secret"] = FuncTasksApp.OperatorKey,
+            ["FuncTasks:Auth:Keys:0:Role"] = "operator",
+            // The whole delay is waited inside the ExecuteStep activity: the kill lands in that wait.
+            ["FuncTasks:Runner:DelayInActivity"] = "00:00:30",
+        };
+
+        string taskId;
+        await using (var first = await LocalHostProcess.StartAsync(settings))
+        {
+            using var client = Client(first.Url);
+            taskId = (await client.CreateTaskAsync(TestApi.Task("survives a kill in a wait",
+                TestApi.HttpStep("before", target.Url("before")), TestApi.DelayStep("long", 6), TestApi.HttpStep("after", target.Url("after")))))["id"].Str();
+            await client.WaitForTaskAsync(taskId, t => t["subTasks"]![1]!["status"].Str() == "IN_PROGRESS", TimeSpan.FromSeconds(60));
+
+            await first.KillAsync();
+        }
+
+        Assert.Equal(0, target.Calls("after"));
+        await using var second = await LocalHostProcess.StartAsync(settings);
+        using var again = Client(second.Url);
+        var done = await again.WaitForStatusAsync(taskId, "SUCCESSFUL", TimeSpan.FromSeconds(90));
+
+        Assert.All(done["subTasks"]!.AsArray(), s => Assert.Equal("SUCCESSFUL", s!["status"].Str()));
+        Assert.Equal(1, target.Calls("before"));
+        Assert.Equal(1, target.Calls("after"));
+        var process = await again.GetProcessAsync(taskId);
+        var delay = process.StepOf(1);
+        var waited = DateTimeOffset.Parse(delay["completedAt"].Str(), CultureInfo.InvariantCulture) -
+            DateTimeOffset.Parse(delay["startedAt"].Str(), CultureInfo.InvariantCulture);
+        Assert.True(waited >= TimeSpan.FromSeconds(6), $"The delay step took {waited}");
     }
 
     /// <summary>Waits until the stored history shows the delay's durable timer; returns the execution that created it.</summary>
