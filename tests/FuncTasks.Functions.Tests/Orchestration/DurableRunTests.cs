@@ -43,7 +43,10 @@ public sealed class DurableRunTests : IDisposable
 
         Assert.Equal(StepRunKind.TaskSucceeded, outcome);
         Assert.Equal(new long[] { 1, -5, 5, 3 }, _check.Seen);
-        Assert.Equal(new[] { TimeSpan.FromSeconds(120) }, orchestration.Timers);
+        // The durable timer ends half of DelayInActivity (4 s) early; the activity after it waits the rest, never less in all.
+        Assert.Equal(new[] { TimeSpan.FromSeconds(118) }, orchestration.Timers);
+        var pause = _engine.Tasks.Snapshot(id).Steps[2];
+        Assert.True(pause.CompletedAt - pause.StartedAt >= TimeSpan.FromSeconds(120), $"The delay step took {pause.CompletedAt - pause.StartedAt}");
         Assert.Equal(1, orchestration.Resumes);
         var done = _engine.Tasks.Snapshot(id);
         Assert.Equal(TaskState.Succeeded, done.Task.Status);
@@ -116,7 +119,27 @@ public sealed class DurableRunTests : IDisposable
 
         public int Resumes { get; private set; }
 
-        public Task<StepReport> ExecuteStepAsync(TaskRun run) => _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
+        /// <summary>
+        /// Runs the activity; it waits the end of a delay step itself (<see cref="OrchestrationOptions.DelayInActivity"/>) on
+        /// the fake clock, which is moved on a tick at a time meanwhile.
+        /// </summary>
+        public async Task<StepReport> ExecuteStepAsync(TaskRun run)
+        {
+            var running = _engine.Activities.ExecuteStepAsync(run, CancellationToken.None);
+            await Eventually.Until(
+                () =>
+                {
+                    if (!running.IsCompleted)
+                    {
+                        _engine.Time.Advance(TimeSpan.FromMilliseconds(100));
+                    }
+
+                    return running.IsCompleted;
+                },
+                "the activity completes",
+                every: TimeSpan.FromMilliseconds(5));
+            return await running;
+        }
 
         public Task FailRunAsync(BrokenRun run) => _engine.Activities.FailRunAsync(run, CancellationToken.None);
 
