@@ -71,7 +71,15 @@ public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, 
         var host = await StartHostAsync(name, settings, storage, cancellationToken);
         var hub = settings["FuncTasks:Runner:Durable:TaskHub"];
         var connection = storage ?? Storage;
-        host.AfterDispose = () => DtfxPeer.DeleteHubAsync(connection, hub);
+        var tables = host.AfterDispose;
+        host.AfterDispose = async () =>
+        {
+            await DtfxPeer.DeleteHubAsync(connection, hub);
+            if (tables is not null)
+            {
+                await tables();
+            }
+        };
         return host;
     }
 
@@ -155,7 +163,41 @@ public sealed class BenchContext(BenchOptions options, AzuriteProcess? azurite, 
         };
         var host = await LocalHostProcess.StartAsync(all, start, cancellationToken);
         var raw = new RawStore(new TableServiceClient(Storage).GetTableClient(prefix + "Tasks"));
-        return new HostUnderTest(host, host.Url, HostUnderTest.CreateClient(host.Url, key), raw, prefix);
+        var queue = all["FuncTasks:Storage:QueueName"]!;
+        return new HostUnderTest(host, host.Url, HostUnderTest.CreateClient(host.Url, key), raw, prefix)
+        {
+            // Azurite keeps everything in one Node heap: a scenario's tables left behind slow every later request
+            // (its queries scan whole collections, its garbage collections grow), so each host's storage goes with it.
+            AfterDispose = () => DeleteStorageAsync(prefix, queue),
+        };
+    }
+
+    /// <summary>Deletes the tables named with <paramref name="prefix"/> and the queue a bench host used.</summary>
+    public async Task DeleteStorageAsync(string prefix, string queue)
+    {
+        try
+        {
+            var service = TableService();
+            var names = new List<string>();
+            await foreach (var table in service.QueryAsync(maxPerPage: 1000))
+            {
+                if (table.Name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    names.Add(table.Name);
+                }
+            }
+
+            foreach (var name in names)
+            {
+                await service.DeleteTableAsync(name);
+            }
+
+            await new Azure.Storage.Queues.QueueServiceClient(Storage).GetQueueClient(queue).DeleteIfExistsAsync();
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            Progress($"could not delete the storage of host {prefix}: {ex.Message}");
+        }
     }
 
     public TableServiceClient TableService() => new(Storage);

@@ -15,13 +15,16 @@ public sealed class HostUnderTest(LocalHostProcess? process, string url, HttpCli
     public string Prefix => prefix;
     public bool IsChild => process is not null;
 
-    /// <summary>Runs after the host stopped (the Durable runner's task hub is deleted).</summary>
+    /// <summary>Runs after the host stopped (its tables and queue are deleted; the Durable runner's task hub too).</summary>
     public Func<Task>? AfterDispose { get; set; }
+
+    /// <summary>Keep its tables and queue when it stops (a scenario that lists them again with another host).</summary>
+    public bool KeepStorage { get; set; }
 
     /// <summary>The child's resident memory; null for a remote host.</summary>
     public long? WorkingSetBytes() => process?.WorkingSetBytes();
 
-    /// <summary>A client for many concurrent requests with the operator key.</summary>
+    /// <summary>A client for many concurrent requests with the operator key; it retries a 503/429 after its Retry-After (<see cref="RetryAfterHandler"/>).</summary>
     public static HttpClient CreateClient(string url, string key)
     {
         var handler = new SocketsHttpHandler
@@ -31,7 +34,7 @@ public sealed class HostUnderTest(LocalHostProcess? process, string url, HttpCli
             UseProxy = false,
             AllowAutoRedirect = false,
         };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(120) };
+        var client = new HttpClient(new RetryAfterHandler(handler)) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
@@ -44,7 +47,7 @@ public sealed class HostUnderTest(LocalHostProcess? process, string url, HttpCli
             await process.DisposeAsync();
         }
 
-        if (AfterDispose is not null)
+        if (AfterDispose is not null && !KeepStorage)
         {
             await AfterDispose();
         }

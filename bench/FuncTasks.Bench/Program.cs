@@ -124,6 +124,7 @@ try
         var result = new ScenarioResult { Id = id, Title = title, Load = LoadAverage() };
         results.Scenarios.Add(result);
         var started = Stopwatch.GetTimestamp();
+        var retriesBefore = RetryAfterHandler.Count;
         try
         {
             await run(context, result, ct);
@@ -136,6 +137,11 @@ try
         }
 
         result.Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        result.ClientRetries = RetryAfterHandler.Count - retriesBefore;
+        if (result.ClientRetries > 0)
+        {
+            result.Notes.Add($"the host answered 503/429 {result.ClientRetries} time(s) during this scenario; the bench's client retried after Retry-After, as a client should (its figures include those waits)");
+        }
         foreach (var t in result.Targets)
         {
             Console.WriteLine($"  target {(t.Met ? "met   " : "MISSED")}: {t.Target} — {Report.Number(t.Value, t.Unit)}");

@@ -68,6 +68,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         var args = new List<string> { "--skipApiVersionCheck" };
         args.AddRange(options.Location is { } location ? ["--location", location] : ["--silent", "--inMemoryPersistence"]);
+        if (options.DebugLog is { } debugLog)
+        {
+            args.AddRange(["--debug", debugLog]);
+        }
+
         args.AddRange(
         [
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),

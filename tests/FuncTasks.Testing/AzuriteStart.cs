@@ -19,6 +19,12 @@ public sealed record AzuriteStart
     /// <summary>Runs <c>npm ci</c> in the repository when Azurite is not installed (the bench does); otherwise that is an error.</summary>
     public bool InstallIfMissing { get; init; }
 
+    /// <summary>
+    /// A file for Azurite's debug log (every request it served, with timings): for finding where a slow run's time went.
+    /// Null: the <c>FUNCTASKS_AZURITE_DEBUG_LOG</c> environment variable, if set; otherwise none.
+    /// </summary>
+    public string? DebugLog { get; init; } = Environment.GetEnvironmentVariable("FUNCTASKS_AZURITE_DEBUG_LOG") is { Length: > 0 } path ? path : null;
+
     /// <summary>How long its three ports may take to accept.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -91,6 +91,9 @@ public sealed class ScenarioResult
 
     /// <summary>The load average (1, 5, 15 min) when the scenario started.</summary>
     public string Load { get; set; } = string.Empty;
+
+    /// <summary>Answers 503/429 the bench's client retried after their Retry-After while this scenario ran (a real client's behaviour; reported, not hidden).</summary>
+    public int ClientRetries { get; set; }
 }
 
 /// <summary>

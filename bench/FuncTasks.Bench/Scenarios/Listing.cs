@@ -17,6 +17,8 @@ public static class Listing
         var queue = $"bench-list-{Guid.NewGuid():N}";
         var settings = new Dictionary<string, string> { ["FuncTasks:Runner:Enabled"] = "false", ["FuncTasks:Storage:QueueName"] = queue };
         var host = await context.StartHostAsync("list", settings, cancellationToken: ct);
+        // The next host lists the same tables: they are deleted once, at the end.
+        host.KeepStorage = true;
         settings["FuncTasks:Storage:TablePrefix"] = host.Prefix;
         var repeats = context.Quick ? 20 : 60;
         var figures = new Dictionary<int, Figures>();
@@ -37,6 +39,7 @@ public static class Listing
             // A fresh host on the same table lists it, so its memory reflects the listing, not the creating.
             await host.DisposeAsync();
             host = await context.StartHostAsync("list", settings, cancellationToken: ct);
+            host.KeepStorage = true;
             figures[size] = await MeasureAsync(host, size, pageSize, deepPage, repeats, ct);
         }
 
@@ -44,8 +47,7 @@ public static class Listing
         if (!context.Options.Remote)
         {
             // Tens of thousands of rows and queued messages slow every later Azurite call down: drop them.
-            await context.TableService().DeleteTableAsync(host.Prefix + "Tasks", ct);
-            await new Azure.Storage.Queues.QueueServiceClient(context.Storage).GetQueueClient(queue).DeleteIfExistsAsync(ct);
+            await context.DeleteStorageAsync(host.Prefix, queue);
         }
 
         var (s, l) = (figures[small], figures[large]);
