@@ -105,7 +105,7 @@ internal static class TaskEntities
             return entity;
         }
 
-        var json = JsonSerializer.Serialize(ordered.Select(StepView.Of).ToList(), Json);
+        var json = ViewJson(ordered);
         var parts = (json.Length + MaxViewPartLength - 1) / MaxViewPartLength;
         if (parts > MaxViewParts || RowBytes(entity) + (2L * json.Length) + (parts * 64) > MaxTaskRowBytes)
         {
@@ -121,6 +121,31 @@ internal static class TaskEntities
 
         return entity;
     }
+
+    /// <summary>
+    /// The view's JSON: the array of the steps' views, each step's part serialised once per step record and kept while the
+    /// record lives. A write changes one or two steps of a task, and the snapshot it writes from keeps the other steps'
+    /// records, so a step of 50 serialises two steps, not 50. Step records are immutable: the same record is the same JSON.
+    /// </summary>
+    internal static string ViewJson(IReadOnlyList<TaskStep> ordered)
+    {
+        var json = new System.Text.StringBuilder(ordered.Count * 256);
+        json.Append('[');
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (i > 0)
+            {
+                json.Append(',');
+            }
+
+            json.Append(ViewParts.GetValue(ordered[i], static step => JsonSerializer.Serialize(StepView.Of(step), Json)));
+        }
+
+        return json.Append(']').ToString();
+    }
+
+    /// <summary>Each step record's part of the view (weak: a record no longer referenced takes its part with it).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TaskStep, string> ViewParts = new();
 
     /// <summary>The steps kept on the task row, in order and without ETags; null when the row has no (complete) view.</summary>
     public static List<TaskStep>? ReadView(TableEntity e)

@@ -53,6 +53,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 throw new InvalidOperationException($"Azurite is not installed at {binary}: run `npm ci` in {RepoRoot.Path} (scripts/test.sh does).");
             }
 
+            if (new DirectoryInfo(Path.Combine(RepoRoot.Path, "node_modules")).LinkTarget is { } shared)
+            {
+                // npm ci deletes and rewrites node_modules: through a link that is another checkout's, perhaps while it runs.
+                throw new InvalidOperationException($"Azurite is not installed at {binary}, and node_modules is a link to {shared}: run `npm ci` there.");
+            }
+
             Console.WriteLine($"Azurite is not installed in {RepoRoot.Path}/node_modules: running npm ci");
             await NpmCiAsync(cancellationToken);
         }

@@ -45,6 +45,19 @@ public static class TasksClient
         return (id, stepIds);
     }
 
+    /// <summary>
+    /// Runs <paramref name="tasks"/> tasks of <paramref name="steps"/> delay-0 steps on a freshly started host and waits for
+    /// them, so that what is measured next runs JIT-optimised code over warm connections.
+    /// </summary>
+    public static async Task WarmUpAsync(HostUnderTest host, int tasks, int steps, CancellationToken cancellationToken)
+    {
+        var ids = await CreateManyAsync(host.Http, tasks, Math.Min(tasks, 8), _ => Delays(steps), cancellationToken);
+        foreach (var id in ids)
+        {
+            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(300), cancellationToken, pollMs: 50);
+        }
+    }
+
     /// <summary>Creates <paramref name="count"/> tasks with <paramref name="parallel"/> requests in flight.</summary>
     public static async Task<List<Guid>> CreateManyAsync(HttpClient http, int count, int parallel, Func<int, IEnumerable<Dictionary<string, object?>>> steps,
         CancellationToken cancellationToken, Action<int>? progress = null)

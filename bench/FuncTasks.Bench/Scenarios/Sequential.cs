@@ -75,8 +75,9 @@ public static class Sequential
     private static async Task<(List<double> PerStep, List<double> Totals)> MeasureAsync(BenchContext context, RunnerKind runner, int runs, Func<Task> afterEachRun, CancellationToken ct)
     {
         await using var host = await context.StartHostAsync("seq", runner, cancellationToken: ct);
-        var (warm, _) = await TasksClient.CreateAsync(host.Http, "warm-up", TasksClient.Delays(10), ct);
-        await host.Raw.WaitForStatusAsync(warm, "Succeeded", TimeSpan.FromSeconds(120), ct, pollMs: 50);
+        // A host that has run a few hundred steps: the measured runs are steady-state code, not the JIT's first tiers
+        // (the DTFx peer runs warm in the bench's own process).
+        await TasksClient.WarmUpAsync(host, 4, Steps, ct);
 
         var perStep = new List<double>();
         var totals = new List<double>();

@@ -195,11 +195,7 @@ public static class Throughput
         };
         await using var host = await context.StartHostAsync($"tp{workers}", runner, settings, cancellationToken: ct);
         // Warm the host up (JIT, connections) before the clock starts.
-        var warm = await TasksClient.CreateManyAsync(host.Http, 8, 8, _ => TasksClient.Delays(2), ct);
-        foreach (var id in warm)
-        {
-            await host.Raw.WaitForStatusAsync(id, "Succeeded", TimeSpan.FromSeconds(120), ct, pollMs: 50);
-        }
+        await TasksClient.WarmUpAsync(host, 16, 10, ct);
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.GetTimestamp();
