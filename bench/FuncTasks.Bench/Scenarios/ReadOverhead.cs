@@ -89,11 +89,13 @@ public static class ReadOverhead
         }
 
         result.Rows.Add(new Row("GET task p50 vs raw partition query (task + 3 steps)", Stats.Percentile(ours, 50), Stats.Percentile(partition, 50), "ms", "QueryAsync(partition)"));
-        var floor = Stats.Percentile(partition, 50) + Stats.Percentile(hop, 50);
+        // Since ADR 0006 a GET is one point read: its floor is that read plus an HTTP round trip that does no storage.
+        var floor = Stats.Percentile(raw, 50) + Stats.Percentile(hop, 50);
         result.Rows.Add(new Row("HTTP round trip to the host without storage (GET /healthz) p50", Stats.Percentile(hop, 50), null, "ms"));
-        result.Rows.Add(new Row("GET task p50 vs floor: raw partition query + that HTTP round trip", Stats.Percentile(ours, 50), floor, "ms", "query + hop"));
+        result.Rows.Add(new Row("GET task p50 vs floor: raw point read + that HTTP round trip", Stats.Percentile(ours, 50), floor, "ms", "point read + hop"));
+        result.Rows.Add(new Row("floor (raw point read + HTTP round trip) p50 vs raw point read", floor, Stats.Percentile(raw, 50), "ms", "the best a GET through the host can do"));
         var ratio = Stats.Percentile(ours, 50) / Stats.Percentile(raw, 50);
-        result.Targets.Add(new TargetCheck("p50 ratio GET / raw point read ≤ 1.3", ratio, "×", ratio <= 1.3));
+        result.Targets.Add(new TargetCheck("p50 ratio GET / raw point read ≤ 1.2", ratio, "×", ratio <= 1.2));
         context.AddTarget("GET /v1/tasks/{id} p50 vs a raw point read", Stats.Percentile(ours, 50), Stats.Percentile(raw, 50), "≤ 1.2× a raw point read (p50)", ratio <= 1.2, "ms", 5);
         result.Notes.Add($"{n} interleaved pairs on a task with 3 steps; the GET returns the task and its subTasks. The GET is two loopback HTTP hops (bench → LocalHost → Azurite), the raw read one.");
         context.Results.Latencies.Add(Stats.Series("GET /v1/tasks/{id}", ours));
