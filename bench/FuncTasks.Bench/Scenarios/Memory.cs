@@ -74,7 +74,8 @@ public static class Memory
 
         if (running < tasks)
         {
-            context.Results.Errors.Add($"memory ({label}): only {running} of {tasks} long steps were running after {wait.TotalSeconds:F0} s; measured per running step.");
+            // Not an error: the figure is per running step (at least 90% of them, checked above).
+            result.Notes.Add($"memory ({label}): only {running} of {tasks} long steps were running after {wait.TotalSeconds:F0} s; measured per running step.");
         }
 
         await Task.Delay(3000, ct);
@@ -84,8 +85,15 @@ public static class Memory
         result.Rows.Add(new Row($"{label}: working set idle (after warm-up)", idle / 1048576.0, null, "MiB"));
         result.Rows.Add(new Row($"{label}: working set with {running} tasks running", loaded / 1048576.0, null, "MiB"));
         result.Rows.Add(new Row($"{label}: per running task", perTaskKiB, null, "KiB"));
-        result.Targets.Add(new TargetCheck($"{label}: ≤ 100 KB per in-progress task", kb, "KB", kb <= 100));
-        context.AddTarget($"{(durable ? "Durable" : "Queue")} runner: memory per running task", kb, 50, "≤ 50 KB per running task (reference = the 50 KB bound)", kb <= 50, "KB", durable ? 12 : 11);
+        // A negative figure means the runtime gave memory back while the tasks started: the run measured nothing, not a success.
+        var measured = kb >= 0;
+        if (!measured)
+        {
+            result.Notes.Add($"memory ({label}): the working set shrank while {running} tasks started ({kb:F1} KB per task): the garbage collector returned memory, so this run has no figure.");
+        }
+
+        result.Targets.Add(new TargetCheck($"{label}: ≤ 100 KB per in-progress task", kb, "KB", measured && kb <= 100));
+        context.AddTarget($"{(durable ? "Durable" : "Queue")} runner: memory per running task", kb, 50, "≤ 50 KB per running task (reference = the 50 KB bound)", measured && kb <= 50, "KB", durable ? 12 : 11);
         result.Notes.Add(durable
             ? $"Durable: warm-up 20 tasks × 2 instant steps and {WarmDelayTasks} × one `delay {WarmDelaySeconds}` step; {tasks} tasks with one `delay 3600` step (each a started step and a durable timer; running = step rows Started in the table = {running}), CancelCheckInterval 1 min; working set = VmRSS once settled (median of the last 6 samples 500 ms apart, within 1 MiB, at most 30 s)."
             : $"queue: warm-up 20 tasks × 2 instant steps; {tasks} tasks with one `delay 3600` step, Workers = {tasks} so all are running at once, VisibilityTimeout 5 min, CancelCheckInterval 1 min (healthz stepsRunning = {running}); working set = VmRSS once settled (median of the last 6 samples 500 ms apart, within 1 MiB, at most 30 s).");

@@ -1,8 +1,9 @@
+using FuncTasks.Core.Engine;
 using FuncTasks.Core.Model;
 
 namespace FuncTasks.Core.Actions;
 
-/// <summary><c>delay</c>: waits <c>seconds</c> (LONG or DOUBLE); cancellable.</summary>
+/// <summary><c>delay</c>: waits <c>seconds</c> (LONG or DOUBLE) by the wall clock, never less; cancellable.</summary>
 public sealed class DelayStepAction(TimeProvider time) : IStepAction
 {
     public const string ActionName = "delay";
@@ -31,7 +32,7 @@ public sealed class DelayStepAction(TimeProvider time) : IStepAction
         var seconds = context.Params.GetNumber("seconds") ?? 0;
         if (seconds > 0)
         {
-            await Task.Delay(TimeSpan.FromSeconds(seconds), time, cancellationToken);
+            await time.DelayUntilAsync(time.GetUtcNow() + TimeSpan.FromSeconds(seconds), cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -99,7 +99,7 @@ public sealed class TaskRunActivities(
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, signal.Token);
-            await Task.Delay(wait, time, linked.Token);
+            await time.DelayUntilAsync(time.GetUtcNow() + wait, linked.Token);
             return true;
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
