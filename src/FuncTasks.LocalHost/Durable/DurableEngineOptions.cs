@@ -47,4 +47,14 @@ public sealed class DurableEngineOptions
 
     /// <summary>Orchestration and activity work items run at once by this host.</summary>
     public int MaxConcurrentWorkItems { get; set; } = 32;
+
+    /// <summary>
+    /// Durable's extended sessions (host.json <c>extendedSessionsEnabled</c> in Durable Functions): an orchestration that has
+    /// just run an episode stays in memory for its next messages, so that the next episode does not load its history from
+    /// <c>&lt;hub&gt;History</c> again. At most <see cref="MaxConcurrentWorkItems"/> are kept at once. Azure Storage backend only.
+    /// </summary>
+    public bool ExtendedSessions { get; set; } = true;
+
+    /// <summary>How long a session waits for its orchestration's next messages before it is released (Durable Functions' default: 30 s).</summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

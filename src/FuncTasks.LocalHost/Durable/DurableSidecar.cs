@@ -50,7 +50,11 @@ public sealed partial class DurableSidecar(
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(channel.SocketPath, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new GuardedOrchestrationService(service, loggers.CreateLogger<GuardedOrchestrationService>()));
+        var sessions = o.ExtendedSessions && !o.IsInMemory
+            ? new ExtendedSessions(service, o.MaxConcurrentWorkItems, loggers.CreateLogger<ExtendedSessions>())
+            : null;
+        builder.Services.AddSingleton<IOrchestrationService>(
+            new GuardedOrchestrationService(service, sessions, loggers.CreateLogger<GuardedOrchestrationService>()));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         _sidecar = builder.Build();
@@ -86,6 +90,8 @@ public sealed partial class DurableSidecar(
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
             MaxConcurrentTaskOrchestrationWorkItems = o.MaxConcurrentWorkItems,
             MaxConcurrentTaskActivityWorkItems = o.MaxConcurrentWorkItems,
+            ExtendedSessionsEnabled = o.ExtendedSessions,
+            ExtendedSessionIdleTimeout = o.ExtendedSessionIdleTimeout,
             LoggerFactory = loggers,
         };
     }

@@ -7,9 +7,13 @@ namespace FuncTasks.LocalHost.Durable;
 /// The orchestration service as the sidecar's dispatchers see it, with start and stop made safe to race: the sidecar starts
 /// the backend when the worker connects and stops it when its host stops, both from fire-and-forget callbacks, so a host
 /// stopped before its worker connected would otherwise stop a backend that never started (Durable's Azure Storage provider
-/// then throws on a thread-pool thread and the process dies). Everything else goes straight to the backend.
+/// then throws on a thread-pool thread and the process dies). With <paramref name="sessions"/>, orchestration work items keep
+/// their sessions between episodes (<see cref="ExtendedSessions"/>). Everything else goes straight to the backend.
 /// </summary>
-internal sealed partial class GuardedOrchestrationService(IOrchestrationService inner, ILogger<GuardedOrchestrationService> logger)
+internal sealed partial class GuardedOrchestrationService(
+    IOrchestrationService inner,
+    ExtendedSessions? sessions,
+    ILogger<GuardedOrchestrationService> logger)
     : IOrchestrationService, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -55,7 +59,16 @@ internal sealed partial class GuardedOrchestrationService(IOrchestrationService 
             if (_started)
             {
                 _started = false;
+                if (sessions is not null)
+                {
+                    await sessions.StopAsync();
+                }
+
                 await inner.StopAsync(isForced);
+                if (sessions is not null)
+                {
+                    await sessions.StoppedAsync();
+                }
             }
         }
         finally
@@ -64,7 +77,11 @@ internal sealed partial class GuardedOrchestrationService(IOrchestrationService 
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        sessions?.Dispose();
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 
@@ -90,7 +107,9 @@ internal sealed partial class GuardedOrchestrationService(IOrchestrationService 
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
 
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        sessions is null
+            ? inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken)
+            : sessions.LockNextAsync(receiveTimeout, cancellationToken);
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
@@ -105,9 +124,11 @@ internal sealed partial class GuardedOrchestrationService(IOrchestrationService 
         inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        sessions?.AbandonAsync(workItem) ?? inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        sessions?.ReleaseAsync(workItem) ?? inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
     public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
 

@@ -8,6 +8,7 @@ using FuncTasks.IntegrationTests.Infrastructure;
 using FuncTasks.IntegrationTests.Cognaize;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FuncTasks.IntegrationTests.Durable;
 
@@ -27,7 +28,7 @@ public abstract class DurableRunnerTests
     protected DurableHost NewHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         new(Backend, settings, services);
 
-    private static JsonObject Count(string name, string? fail = null) => new()
+    protected static JsonObject Count(string name, string? fail = null) => new()
     {
         ["name"] = name,
         ["action"] = CountingStepAction.ActionName,
@@ -36,21 +37,21 @@ public abstract class DurableRunnerTests
 
     private static JsonObject Step(string name, string action) => new() { ["name"] = name, ["action"] = action, ["params"] = new JsonObject() };
 
-    private static async Task<string> CreateAsync(DurableHost host, string name, params JsonObject[] steps) =>
+    protected static async Task<string> CreateAsync(DurableHost host, string name, params JsonObject[] steps) =>
         (await host.Client.CreateTaskAsync(TestApi.Task(name, steps)))["id"].Str();
 
-    private static string StepId(JsonObject task, int index) => task["subTasks"]![index]!["id"].Str();
+    protected static string StepId(JsonObject task, int index) => task["subTasks"]![index]!["id"].Str();
 
-    private static string[] StepStatuses(JsonObject task) => [.. task["subTasks"]!.AsArray().Select(s => s!["status"].Str())];
+    protected static string[] StepStatuses(JsonObject task) => [.. task["subTasks"]!.AsArray().Select(s => s!["status"].Str())];
 
     private Task<IReadOnlyList<HistoryEntry>> WaitForHistoryAsync(DurableHost host, string id, Func<IReadOnlyList<HistoryEntry>, bool> done) =>
         Eventually.Value(() => HistoryAsync(host, id), done, $"the history of {id} reaches the expected state", DurableHost.Deadline,
             describe: history => string.Join(", ", history));
 
-    private static int CountOf(IEnumerable<HistoryEntry> history, string type, string? name = null) =>
+    protected static int CountOf(IEnumerable<HistoryEntry> history, string type, string? name = null) =>
         history.Count(e => e.Type == type && (name is null || e.Name == name));
 
-    private static string Show(IEnumerable<HistoryEntry> history) => string.Join(", ", history);
+    protected static string Show(IEnumerable<HistoryEntry> history) => string.Join(", ", history);
 
     /// <summary>Orchestrations started for the instance, as the worker saw them (the stored history keeps only the current one).</summary>
     private static int ExecutionsStarted(DurableHost host, string id) => CountOf(host.Recorder.History(id), "ExecutionStarted");
@@ -497,6 +498,52 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
     protected override string Backend => "AzureStorage";
 
     protected override Task<IReadOnlyList<HistoryEntry>> HistoryAsync(DurableHost host, string instanceId) => host.StoredHistoryAsync(instanceId);
+
+    // 16
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_extended_sessions_a_resumed_orchestration_replays_the_history_it_holds_instead_of_loading_it_again(bool extended)
+    {
+        var logs = new CapturedLogs();
+        await using var host = NewHost(
+            new Dictionary<string, string?>
+            {
+                ["FuncTasks:Runner:Durable:ExtendedSessions"] = extended ? "true" : "false",
+                ["Logging:LogLevel:DurableTask.AzureStorage"] = "Information",
+            },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+        var id = await CreateAsync(host, "sessions", Count("first"), Count("second", fail: "yes"), Count("third"));
+        var failed = await host.Client.WaitForStatusAsync(id, "FAILED", DurableHost.Deadline);
+        await host.WaitForInstanceAsync(id, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        var response = await host.Client.RestartAsync(StepId(failed, 1), new JsonObject { ["fail"] = TestApi.Param("no") });
+        await response.EnvelopeAsync(HttpStatusCode.OK);
+        var done = await host.Client.WaitForStatusAsync(id, "SUCCESSFUL", DurableHost.Deadline);
+        Assert.Equal(["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"], StepStatuses(done));
+        var instance = await host.WaitForInstanceAsync(id, i => i.IsCompleted);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal([("first", null), ("second", "yes"), ("second", "no"), ("third", null)], host.Count.Log);
+
+        // Four episodes (start, first activity done, resume, second activity done); the stored history has them all.
+        var history = await host.StoredHistoryAsync(id);
+        Assert.True(CountOf(history, "OrchestratorStarted") == 4, Show(history));
+        Assert.True(CountOf(history, "TaskCompleted") == 2 && CountOf(history, "EventRaised", "resume") == 1, Show(history));
+        // The backend logs each load of an instance's history from <hub>History (FetchedInstanceHistory).
+        var loads = logs.Entries.Count(e =>
+            e.Category.StartsWith("DurableTask.AzureStorage", StringComparison.Ordinal) &&
+            e.Message.StartsWith(id, StringComparison.Ordinal) &&
+            e.Message.Contains("history events", StringComparison.Ordinal));
+        if (extended)
+        {
+            // Only the first episode loads it (and finds none): the others ran in the session kept since.
+            Assert.True(loads <= 1, $"{loads} history loads with extended sessions");
+        }
+        else
+        {
+            Assert.True(loads >= 4, $"{loads} history loads without extended sessions (one per episode expected)");
+        }
+    }
 
     // 10
     [Fact]
