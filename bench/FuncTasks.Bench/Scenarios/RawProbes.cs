@@ -47,21 +47,77 @@ public static class RawProbes
         }
     }
 
-    /// <summary>2-entity If-Match transactions per second with <paramref name="inFlight"/> writers.</summary>
-    public static async Task<double> TransactionRateAsync(BenchContext context, int inFlight, TimeSpan duration, CancellationToken ct)
+    /// <summary>
+    /// The shape of the queue runner's step write without the host: one transaction that replaces the task row (with a
+    /// steps view of <paramref name="viewBytes"/>), the step completed and the next step claimed (all If-Match), and
+    /// inserts the attempt, the audit event and its outbox marker.
+    /// </summary>
+    private sealed class StepShaped(TableClient table, string partition, TableEntity task, TableEntity[] steps)
     {
-        var table = await FreshTableAsync(context, "Tx", ct);
-        var pairs = await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Pair.CreateAsync(table, ct)));
+        public static async Task<StepShaped> CreateAsync(TableClient table, int viewBytes, CancellationToken ct)
+        {
+            var pk = Guid.NewGuid().ToString("D");
+            var task = new TableEntity(pk, "task") { ["Status"] = "InProgress", ["CompletedSteps"] = 0, ["Steps"] = new string('s', viewBytes) };
+            var steps = Enumerable.Range(0, 2).Select(i => new TableEntity(pk, $"step-{i:D3}") { ["Status"] = "Pending", ["AttemptCount"] = 0 }).ToArray();
+            var responses = await table.SubmitTransactionAsync(
+                [.. new[] { task }.Concat(steps).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))], ct);
+            task.ETag = responses.Value[0].Headers.ETag!.Value;
+            steps[0].ETag = responses.Value[1].Headers.ETag!.Value;
+            steps[1].ETag = responses.Value[2].Headers.ETag!.Value;
+            return new StepShaped(table, pk, task, steps);
+        }
+
+        public async Task WriteAsync(int i, CancellationToken ct)
+        {
+            task["CompletedSteps"] = i;
+            steps[0]["AttemptCount"] = i;
+            steps[1]["AttemptCount"] = i;
+            var responses = await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, task, task.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, steps[0], steps[0].ETag),
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, steps[1], steps[1].ETag),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"attempt-{i:D6}") { ["Outcome"] = "Succeeded" }),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"event-{i:D6}") { ["Type"] = "step.succeeded" }),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"outbox-{i:D6}") { ["Event"] = i }),
+            ], ct);
+            task.ETag = responses.Value[0].Headers.ETag!.Value;
+            steps[0].ETag = responses.Value[1].Headers.ETag!.Value;
+            steps[1].ETag = responses.Value[2].Headers.ETag!.Value;
+        }
+    }
+
+    /// <summary>2-entity If-Match transactions per second with <paramref name="inFlight"/> writers.</summary>
+    public static Task<double> TransactionRateAsync(BenchContext context, int inFlight, TimeSpan duration, CancellationToken ct) =>
+        RateAsync(context, "Tx", inFlight, duration, async table =>
+        {
+            var pair = await Pair.CreateAsync(table, ct);
+            return i => pair.WriteAsync(table, i, ct);
+        }, ct);
+
+    /// <summary>Step-shaped transactions (six entities, see <see cref="StepShaped"/>) per second with <paramref name="inFlight"/> writers.</summary>
+    public static Task<double> StepShapedRateAsync(BenchContext context, int inFlight, TimeSpan duration, int viewBytes, CancellationToken ct) =>
+        RateAsync(context, "Step", inFlight, duration, async table =>
+        {
+            var writer = await StepShaped.CreateAsync(table, viewBytes, ct);
+            return i => writer.WriteAsync(i, ct);
+        }, ct);
+
+    private static async Task<double> RateAsync(
+        BenchContext context, string name, int inFlight, TimeSpan duration, Func<TableClient, Task<Func<int, Task>>> writer, CancellationToken ct)
+    {
+        var table = await FreshTableAsync(context, name, ct);
+        var writers = await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => writer(table)));
         // Warm-up, then the measured window.
-        await Task.WhenAll(pairs.Select(p => p.WriteAsync(table, 1, ct)));
+        await Task.WhenAll(writers.Select(w => w(1)));
         long done = 0;
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var start = Stopwatch.GetTimestamp();
-        await Task.WhenAll(pairs.Select(async p =>
+        await Task.WhenAll(writers.Select(async w =>
         {
             for (var i = 2; Stopwatch.GetTimestamp() < stopAt; i++)
             {
-                await p.WriteAsync(table, i, ct);
+                await w(i);
                 Interlocked.Increment(ref done);
             }
         }));
