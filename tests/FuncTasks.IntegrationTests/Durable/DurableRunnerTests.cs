@@ -525,9 +525,11 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         Assert.Equal([("first", null), ("second", "yes"), ("second", "no"), ("third", null)], host.Count.Log);
 
-        // Four episodes (start, first activity done, resume, second activity done); the stored history has them all.
+        // Three or four episodes (start; first activity done; resume, in the same episode when it came that quickly; second
+        // activity done), all in the stored history.
         var history = await host.StoredHistoryAsync(id);
-        Assert.True(CountOf(history, "OrchestratorStarted") == 4, Show(history));
+        var episodes = CountOf(history, "OrchestratorStarted");
+        Assert.True(episodes >= 3, Show(history));
         Assert.True(CountOf(history, "TaskCompleted") == 2 && CountOf(history, "EventRaised", "resume") == 1, Show(history));
         // The backend logs each load of an instance's history from <hub>History (FetchedInstanceHistory).
         var loads = logs.Entries.Count(e =>
@@ -537,11 +539,11 @@ public sealed class AzureStorageDurableRunnerTests : DurableRunnerTests
         if (extended)
         {
             // Only the first episode loads it (and finds none): the others ran in the session kept since.
-            Assert.True(loads <= 1, $"{loads} history loads with extended sessions");
+            Assert.True(loads <= 1, $"{loads} history loads with extended sessions for {episodes} episodes");
         }
         else
         {
-            Assert.True(loads >= 4, $"{loads} history loads without extended sessions (one per episode expected)");
+            Assert.True(loads >= episodes, $"{loads} history loads without extended sessions for {episodes} episodes (one per episode expected)");
         }
     }
 
