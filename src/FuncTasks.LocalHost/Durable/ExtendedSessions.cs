@@ -43,9 +43,12 @@ internal sealed partial class ExtendedSessions(IOrchestrationService backend, in
         }
 
         var fetching = _fetching ??= backend.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
-        var waiting = _ready.Reader.WaitToReadAsync(cancellationToken).AsTask();
+        // The wait on the channel is cancelled when the backend's fetch comes first, so that waits do not pile up on it.
+        using var outrun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waiting = _ready.Reader.WaitToReadAsync(outrun.Token).AsTask();
         if (await Task.WhenAny(fetching, waiting) == fetching)
         {
+            await outrun.CancelAsync();
             _fetching = null;
             return await fetching;
         }
