@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -127,25 +128,11 @@ internal static class TaskEntities
     /// record lives. A write changes one or two steps of a task, and the snapshot it writes from keeps the other steps'
     /// records, so a step of 50 serialises two steps, not 50. Step records are immutable: the same record is the same JSON.
     /// </summary>
-    internal static string ViewJson(IReadOnlyList<TaskStep> ordered)
-    {
-        var json = new System.Text.StringBuilder(ordered.Count * 256);
-        json.Append('[');
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            if (i > 0)
-            {
-                json.Append(',');
-            }
-
-            json.Append(ViewParts.GetValue(ordered[i], static step => JsonSerializer.Serialize(StepView.Of(step), Json)));
-        }
-
-        return json.Append(']').ToString();
-    }
+    internal static string ViewJson(IReadOnlyList<TaskStep> ordered) =>
+        "[" + string.Join(',', ordered.Select(step => ViewParts.GetValue(step, static s => JsonSerializer.Serialize(StepView.Of(s), Json)))) + "]";
 
     /// <summary>Each step record's part of the view (weak: a record no longer referenced takes its part with it).</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TaskStep, string> ViewParts = new();
+    private static readonly ConditionalWeakTable<TaskStep, string> ViewParts = new();
 
     /// <summary>The steps kept on the task row, in order and without ETags; null when the row has no (complete) view.</summary>
     public static List<TaskStep>? ReadView(TableEntity e)

@@ -142,13 +142,8 @@ internal sealed partial class ExtendedSessions(IOrchestrationService backend, in
 
         try
         {
-            if (messages is not null)
-            {
-                // Fetched as the host stops: the messages go back to the backend's queue for whoever runs it next.
-                await backend.AbandonTaskOrchestrationWorkItemAsync(workItem);
-            }
-
-            await ReleaseNowAsync(workItem);
+            // Messages fetched as the host stops go back to the backend's queue for whoever runs the orchestration next.
+            await (messages is null ? ReleaseNowAsync(workItem) : GiveBackAsync(workItem));
         }
         catch (Exception ex)
         {
@@ -168,10 +163,14 @@ internal sealed partial class ExtendedSessions(IOrchestrationService backend, in
         await backend.ReleaseTaskOrchestrationWorkItemAsync(workItem);
     }
 
-    /// <summary>
-    /// Before the backend stops: kept sessions are released (their messages, if any came, go back to the queue), and a
-    /// backend fetch left over from <see cref="LockNextAsync"/> that locked a work item gives it back.
-    /// </summary>
+    /// <summary>A work item whose messages nobody will run here: they go back to the backend's queue, then it is released.</summary>
+    private async Task GiveBackAsync(TaskOrchestrationWorkItem workItem)
+    {
+        await backend.AbandonTaskOrchestrationWorkItemAsync(workItem);
+        await ReleaseNowAsync(workItem);
+    }
+
+    /// <summary>Before the backend stops: kept sessions are released, and episodes not yet taken by the dispatcher given back.</summary>
     public async Task StopAsync()
     {
         await _stopping.CancelAsync();
@@ -185,12 +184,14 @@ internal sealed partial class ExtendedSessions(IOrchestrationService backend, in
         await Task.WhenAll(waits);
         while (_ready.Reader.TryRead(out var item))
         {
-            await backend.AbandonTaskOrchestrationWorkItemAsync(item);
-            await ReleaseNowAsync(item);
+            await GiveBackAsync(item);
         }
     }
 
-    /// <summary>After the backend stopped: its fetch has ended; a work item it still returned is given back.</summary>
+    /// <summary>
+    /// After the backend stopped: a backend fetch left over from <see cref="LockNextAsync"/> (overtaken by a session's episode)
+    /// has ended; a work item it still returned is given back.
+    /// </summary>
     public async Task StoppedAsync()
     {
         if (Interlocked.Exchange(ref _fetching, null) is { } fetching)
@@ -199,12 +200,12 @@ internal sealed partial class ExtendedSessions(IOrchestrationService backend, in
             {
                 if (await fetching is { } item)
                 {
-                    await backend.AbandonTaskOrchestrationWorkItemAsync(item);
-                    await backend.ReleaseTaskOrchestrationWorkItemAsync(item);
+                    await GiveBackAsync(item);
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
+                // The usual end of a fetch at shutdown (the dispatcher's token or the backend's): nothing was locked.
             }
         }
     }
